@@ -1,0 +1,5 @@
+"""Allow ``python -m anthology``."""
+
+from anthology.cli import main
+
+main()

@@ -1,0 +1,125 @@
+"""Put cleaned articles in the edition's order: parts by theme, chapters with stable ids."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from anthology.clean.typography import smarten, strip_tags, to_html
+from anthology.config import ArticleEntry, Edition
+from anthology.model import Article, Book, Chapter, Heading, Part
+
+# A fixed namespace so that the same edition always gets the same identifier.
+_NAMESPACE = uuid.UUID("6f2a7c7e-3b1e-4f51-9a43-1c5b1f0e9d17")
+
+
+def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
+    """Build the ``Book`` from the edition and its articles, keyed by source name.
+
+    Args:
+        edition: the validated edition.
+        articles: every cleaned article, keyed by its source name (as in ``book.toml``).
+
+    Returns:
+        The book in reading order, with stable ids for parts, chapters and headings.
+    """
+    if edition.configured and edition.parts:
+        layout = [
+            (p.title, p.intro, [(e, articles[e.source]) for e in p.articles]) for p in edition.parts
+        ]
+    else:
+        ordered = sorted(articles.values(), key=lambda a: (a.date is None, a.date or date.min, a.source))
+        layout = [("Articles", "", [(ArticleEntry(source=a.source), a) for a in ordered])]
+    used_ids: set[str] = set()
+    parts = []
+    for number, (title, intro, entries) in enumerate(layout, start=1):
+        chapters = tuple(
+            _chapter(_with_overrides(article, entry, edition), used_ids) for entry, article in entries
+        )
+        parts.append(
+            Part(
+                id=f"part-{number}",
+                number=number,
+                title=smarten(title),
+                intro=tuple(to_html(smarten(p)) for p in re.split(r"\n\s*\n", intro) if p.strip()),
+                chapters=chapters,
+            )
+        )
+    modified = build_time()
+    return Book(
+        title=smarten(edition.title),
+        subtitle=smarten(edition.subtitle),
+        editor=edition.editor,
+        language=edition.language,
+        description=smarten(edition.description),
+        identifier=edition.identifier or _identifier(edition),
+        slug=slugify(edition.title) or "reader",
+        parts=tuple(parts),
+        modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        edition_date=edition.date or modified.date(),
+        rights=smarten(edition.rights),
+    )
+
+
+def build_time() -> datetime:
+    """The build's timestamp: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def _with_overrides(article: Article, entry: ArticleEntry, edition: Edition) -> Article:
+    changes: dict = {}
+    if entry.title:
+        changes["title"] = smarten(entry.title)
+        changes["kicker"] = ""
+    if entry.author:
+        changes["byline"] = smarten(entry.author)
+    if entry.date:
+        changes["date"] = entry.date
+    if entry.url:
+        changes["url"] = entry.url
+    if entry.publication:
+        changes["publication"] = smarten(entry.publication)
+    if entry.standfirst:
+        changes["standfirst"] = smarten(entry.standfirst)
+    if not article.language:
+        changes["language"] = edition.language
+    return replace(article, **changes) if changes else article
+
+
+def _chapter(article: Article, used_ids: set[str]) -> Chapter:
+    base = slugify(article.title)[:40].strip("-") or "chapter"
+    chapter_id = _unique(base, used_ids)
+    headings = []
+    for block in article.body:
+        if isinstance(block, Heading):
+            anchor = _unique(f"{chapter_id}-{slugify(strip_tags(block.html))[:30].strip('-')}", used_ids)
+            headings.append((anchor, strip_tags(block.html)))
+    return Chapter(id=chapter_id, article=article, headings=tuple(headings))
+
+
+def _unique(base: str, used: set[str]) -> str:
+    # XML ids must not start with a digit.
+    candidate = base if base[:1].isalpha() else f"c-{base}"
+    n = 2
+    while candidate in used:
+        candidate = f"{base}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug: ``"Trotsky—the leader"`` → ``"trotsky-the-leader"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _identifier(edition: Edition) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{edition.title}|{edition.editor}')}"

@@ -1,0 +1,130 @@
+"""The pipeline, stage by stage: config → load → clean → assemble → render."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from anthology.assemble import assemble
+from anthology.clean import clean
+from anthology.config import load_edition
+from anthology.errors import BuildError, Diagnostic, SourceError
+from anthology.model import Article, Book
+from anthology.sources import discover, read_page
+
+TARGETS = ("epub", "pdf")
+
+
+@dataclass
+class BuildResult:
+    """What a build made and what it has to say."""
+
+    book: Book
+    outputs: dict[str, Path] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class PageErrors(BuildError):
+    """One or more pages could not be read or cleaned: one line per page."""
+
+    def __init__(self, errors: list[SourceError]):
+        self.errors = errors
+        super().__init__(errors[0].message)
+        self.message = "\n".join(e.message for e in errors)
+
+
+def run(
+    root: Path,
+    targets: tuple[str, ...] = TARGETS,
+    output: Path | None = None,
+    style: str = "",
+    report: Callable[[str], None] = lambda message: None,
+) -> BuildResult:
+    """Build the edition in ``root`` into each of ``targets``.
+
+    Args:
+        root: the edition folder (holding ``sources/``).
+        targets: any of "epub" and "pdf".
+        output: a folder for the books, or a file name when there is one target.
+        style: a look from ``styles/`` layered over the default.
+        report: called with one line per finished stage.
+
+    Raises:
+        BuildError: bad input; nothing in ``build/`` has been touched.
+    """
+    edition = load_edition(root)
+    pages, errors = [], []
+    for path in discover(edition):
+        try:
+            pages.append(read_page(path, edition))
+        except SourceError as exc:
+            errors.append(exc)
+    report(f"load: {len(pages)} pages from {edition.sources.name}/")
+    articles: dict[str, Article] = {}
+    for page in pages:
+        try:
+            articles[page.name] = clean(page)
+        except SourceError as exc:
+            errors.append(exc)
+    if errors:
+        raise PageErrors(errors)
+    words = sum(a.word_count for a in articles.values())
+    report(f"clean: {len(articles)} articles, {words:,} words")
+    book = assemble(edition, articles)
+    report(f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters")
+    result = BuildResult(book=book)
+    renderers = [_renderer(target, edition.root, style or edition.style) for target in targets]
+    destinations = {r.name: _destination(r, book, edition.root, output, len(targets)) for r in renderers}
+    written: list[tuple[Path, Path]] = []
+    try:
+        for renderer in renderers:
+            final = destinations[renderer.name]
+            final.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp",
+                                                 dir=final.parent)
+            os.close(handle)
+            temp = Path(temp_name)
+            written.append((temp, final))
+            renderer.render(book, temp)
+            for message in getattr(renderer, "warnings", []):
+                result.diagnostics.append(Diagnostic("render-001", "warning", renderer.name, message))
+            report(f"{renderer.name}: {final}")
+        for temp, final in written:
+            os.replace(temp, final)
+            result.outputs[final.suffix.lstrip(".")] = final
+    finally:
+        for temp, _ in written:
+            temp.unlink(missing_ok=True)
+    return result
+
+
+def _renderer(target: str, root: Path, style: str):
+    from anthology.render.styles import style_layers
+    from anthology.resources import ResourceGate
+
+    if target == "epub":
+        from anthology.render.epub import EpubRenderer
+
+        return EpubRenderer(style_layers(root, "epub", style))
+    if target == "pdf":
+        from anthology.render.pdf import PdfRenderer
+        from anthology.render.styles import default_styles_dir
+
+        layers = style_layers(root, "print", style)
+        gate = ResourceGate([root, default_styles_dir(), *(s.path.parent for s in layers)])
+        return PdfRenderer(layers, gate, root / "sources")
+    raise BuildError(f'unknown target "{target}" (choose epub or pdf)')
+
+
+def _destination(renderer, book: Book, root: Path, output: Path | None, count: int) -> Path:
+    if output is None:
+        return root / "build" / f"{book.slug}{renderer.suffix}"
+    if output.suffix.lower() in (".epub", ".pdf"):
+        if count > 1 or output.suffix.lower() != renderer.suffix:
+            raise BuildError(f"--output {output} names a {output.suffix} file; "
+                             "give a folder when building several editions")
+        return output
+    return output / f"{book.slug}{renderer.suffix}"

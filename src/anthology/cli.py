@@ -1,0 +1,87 @@
+"""The ``compile`` command: parse options, run the build, print one line per stage or error.
+
+Heavy modules (WeasyPrint, ebooklib) are imported only inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from anthology import __version__
+from anthology.errors import BuildError
+
+EXAMPLES = """
+\b
+Examples:
+  compile all                      build build/<title>.epub and build/<title>.pdf here
+  compile epub --project my-reader build the EPUB of the edition in my-reader/
+  compile pdf --style modern       use the look in styles/modern/ over the default
+"""
+
+
+@click.group(epilog=EXAMPLES)
+@click.version_option(__version__, prog_name="compile")
+def main() -> None:
+    """Turn a folder of scraped web pages into a themed reader: an EPUB 3 and a print PDF.
+
+    Run it in an edition folder (one with sources/ holding the pages and, optionally,
+    sources/book.toml), or point at one with --project.
+    """
+
+
+def _build_options(command):
+    options = [
+        click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
+                     default=".", show_default=True, help="The edition folder (holding sources/)."),
+        click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+                     help="Folder for the books (default: build/), or a file name for one book."),
+        click.option("--style", "-s", default="",
+                     help="A look from styles/ (a folder name) or a folder path, over the default."),
+        click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run(targets: tuple[str, ...], project: Path, output: Path | None, style: str,
+         quiet: bool) -> None:
+    from anthology.build import run
+
+    def report(line: str) -> None:
+        if not quiet:
+            click.echo(line)
+
+    try:
+        result = run(project, targets=targets, output=output, style=style, report=report)
+    except BuildError as exc:
+        for line in exc.message.splitlines():
+            click.echo(f"Error: {line}", err=True)
+        sys.exit(1)
+    if not quiet:
+        for diagnostic in result.diagnostics:
+            click.echo(str(diagnostic), err=True)
+
+
+@main.command()
+@_build_options
+def epub(project: Path, output: Path | None, style: str, quiet: bool) -> None:
+    """Build the EPUB 3 edition (build/<title>.epub)."""
+    _run(("epub",), project, output, style, quiet)
+
+
+@main.command()
+@_build_options
+def pdf(project: Path, output: Path | None, style: str, quiet: bool) -> None:
+    """Build the print PDF edition (build/<title>.pdf)."""
+    _run(("pdf",), project, output, style, quiet)
+
+
+@main.command(name="all")
+@_build_options
+def all_(project: Path, output: Path | None, style: str, quiet: bool) -> None:
+    """Build both editions."""
+    _run(("epub", "pdf"), project, output, style, quiet)

@@ -1,0 +1,315 @@
+"""Read and validate ``sources/book.toml`` into an ``Edition``.
+
+Every problem in the file is collected before failing, and each one names the file and line, as
+``sources/book.toml:14: part "October" lists "lenin.txt", which is not in sources/``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from anthology.errors import ConfigError, display_path
+
+BOOK_FILE = "book.toml"
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    """One article as the editor lists it in a part, with optional overrides of its metadata."""
+
+    source: str
+    title: str = ""
+    author: str = ""
+    date: date | None = None
+    url: str = ""
+    publication: str = ""
+    standfirst: str = ""
+
+
+@dataclass(frozen=True)
+class PartConfig:
+    """A themed part as configured: title, introduction and ordered articles."""
+
+    title: str
+    intro: str
+    articles: tuple[ArticleEntry, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The edition folder and everything ``book.toml`` says about it."""
+
+    root: Path
+    title: str
+    subtitle: str = ""
+    editor: str = ""
+    language: str = "en"
+    description: str = ""
+    rights: str = ""
+    date: date | None = None
+    identifier: str = ""
+    parts: tuple[PartConfig, ...] = ()
+    configured: bool = False  # False when the folder has no book.toml
+    style: str = ""
+
+    @property
+    def sources(self) -> Path:
+        """The folder holding the pages."""
+        return self.root / "sources"
+
+
+# key -> (type or tuple of types, docstring for editors)
+BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "title": (str, "The book's title, on the cover, title page and in metadata."),
+    "subtitle": (str, "A subtitle shown under the title."),
+    "editor": (str, "Who compiled the reader; the EPUB creator and PDF author."),
+    "language": (str, "BCP 47 language tag of the book, such as en-GB."),
+    "description": (str, "A sentence or two for the e-reader's library and the title verso."),
+    "rights": (str, "A rights statement for the colophon."),
+    "date": ((date, str), "The edition's date (YYYY-MM-DD); defaults to the build date."),
+    "identifier": (str, "A stable identifier (urn:isbn:… or urn:uuid:…); derived if absent."),
+    "style": (str, "The look to use from styles/ (a folder name)."),
+    "parts": (list, "The themed parts, in reading order ([[parts]] tables)."),
+}
+PART_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "title": (str, "The part's title."),
+    "intro": (str, "A short introduction; blank lines separate paragraphs."),
+    "articles": (list, "The part's articles in order: file names, or tables with overrides."),
+}
+ARTICLE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "source": (str, "The page's file name in sources/."),
+    "title": (str, "Replaces the title found on the page."),
+    "author": (str, "Replaces or supplies the byline."),
+    "date": ((date, str), "Replaces or supplies the publication date (YYYY-MM-DD)."),
+    "url": (str, "The page's original address, for the colophon."),
+    "publication": (str, "The newspaper, magazine or site the article appeared in."),
+    "standfirst": (str, "Replaces or supplies the standfirst."),
+}
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+class _Problems:
+    """Collects problems with their line numbers, then fails once with all of them."""
+
+    def __init__(self, path: Path, text: str, root: Path):
+        self.path = path
+        self.lines = text.splitlines()
+        self.shown = display_path(path, root)
+        self.items: list[tuple[int | None, str]] = []
+
+    def line_of(self, *needles: str, after: int = 0) -> int | None:
+        """The first line (1-based) at or after ``after`` that contains every needle."""
+        for number, line in enumerate(self.lines[after:], start=after + 1):
+            code = line.split("#", 1)[0] if "#" in line and '"' not in line else line
+            if all(n in code for n in needles):
+                return number
+        return None
+
+    def add(self, message: str, line: int | None = None) -> None:
+        self.items.append((line, message))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        line, message = self.items[0]
+        if len(self.items) > 1:
+            others = "; ".join(
+                f"line {n}: {m}" if n else m for n, m in self.items[1 : 4]
+            )
+            more = f" (and {len(self.items) - 4} more)" if len(self.items) > 4 else ""
+            message = f"{message}; also {others}{more}"
+        raise ConfigError(message, self.shown, line)
+
+
+def load_edition(root: Path) -> Edition:
+    """Read ``root/sources/book.toml``; a folder without one gets a default edition.
+
+    Args:
+        root: the edition folder (the one holding ``sources/``).
+
+    Returns:
+        The validated ``Edition``.
+
+    Raises:
+        ConfigError: the folder has no sources, or book.toml is malformed or inconsistent.
+    """
+    root = root.resolve()
+    sources = root / "sources"
+    if not sources.is_dir():
+        raise ConfigError(
+            "no sources/ folder here; run compile in an edition folder or pass --project DIR",
+            display_path(sources, root.parent),
+        )
+    path = sources / BOOK_FILE
+    if not path.exists():
+        return Edition(root=root, title=_title_from_folder(root), configured=False)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the file ({_reason(exc)})", display_path(path, root))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        line = int(match.group(1)) if match else None
+        message = _TOML_POSITION.sub("", message).strip().rstrip(".")
+        raise ConfigError(f"not valid TOML: {message}", display_path(path, root), line) from None
+    return _edition_from_data(root, path, text, data)
+
+
+def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition:
+    problems = _Problems(path, text, root)
+    _check_keys(problems, data, BOOK_KEYS, "book.toml", section_line=0)
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.add('"title" is required and must be a non-empty string', problems.line_of("title"))
+    language = data.get("language", "en")
+    if isinstance(language, str) and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+        problems.add(
+            f'"language" must be a language tag such as "en-GB", not "{language}"',
+            problems.line_of("language"),
+        )
+    edition_date = _parse_date(problems, data.get("date"), "date", problems.line_of("date"))
+    parts: list[PartConfig] = []
+    raw_parts = data.get("parts", [])
+    seen_sources: dict[str, int | None] = {}
+    part_line = 0
+    for index, raw in enumerate(raw_parts if isinstance(raw_parts, list) else []):
+        part_line = problems.line_of("[[parts]]", after=part_line) or part_line
+        if not isinstance(raw, dict):
+            problems.add(f"part {index + 1} must be a table", part_line or None)
+            continue
+        _check_keys(problems, raw, PART_KEYS, f"part {index + 1}", section_line=part_line)
+        part_title = raw.get("title")
+        if not isinstance(part_title, str) or not part_title.strip():
+            problems.add(f"part {index + 1} needs a title", part_line or None)
+            part_title = f"Part {index + 1}"
+        entries = []
+        raw_articles = raw.get("articles", [])
+        if isinstance(raw_articles, list) and not raw_articles:
+            problems.add(f'part "{part_title}" lists no articles', part_line or None)
+        for raw_article in raw_articles if isinstance(raw_articles, list) else []:
+            entry = _article_entry(problems, raw_article, part_title, part_line)
+            if entry is None:
+                continue
+            line = problems.line_of(f'"{entry.source}"', after=part_line)
+            if not (root / "sources" / entry.source).is_file():
+                problems.add(
+                    f'part "{part_title}" lists "{entry.source}", which is not in sources/',
+                    line,
+                )
+            elif entry.source in seen_sources:
+                problems.add(f'"{entry.source}" is listed twice', line)
+            seen_sources[entry.source] = line
+            entries.append(entry)
+        parts.append(
+            PartConfig(
+                title=part_title.strip(),
+                intro=raw.get("intro", "").strip() if isinstance(raw.get("intro"), str) else "",
+                articles=tuple(entries),
+            )
+        )
+    problems.raise_if_any()
+    return Edition(
+        root=root,
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        editor=data.get("editor", "").strip(),
+        language=language,
+        description=data.get("description", "").strip(),
+        rights=data.get("rights", "").strip(),
+        date=edition_date,
+        identifier=data.get("identifier", "").strip(),
+        parts=tuple(parts),
+        configured=True,
+        style=data.get("style", "").strip(),
+    )
+
+
+def _article_entry(
+    problems: _Problems, raw: object, part_title: str, part_line: int
+) -> ArticleEntry | None:
+    if isinstance(raw, str):
+        return ArticleEntry(source=raw)
+    if not isinstance(raw, dict):
+        problems.add(
+            f'part "{part_title}": each article is a file name or a table with "source"',
+            part_line or None,
+        )
+        return None
+    source = raw.get("source")
+    line = problems.line_of("source", f'"{source}"', after=part_line) if source else part_line
+    _check_keys(problems, raw, ARTICLE_KEYS, f'article "{source}"', section_line=(line or 1) - 1)
+    if not isinstance(source, str) or not source:
+        problems.add(f'part "{part_title}": an article table lacks "source"', line or None)
+        return None
+    return ArticleEntry(
+        source=source,
+        title=_str(raw, "title"),
+        author=_str(raw, "author"),
+        date=_parse_date(problems, raw.get("date"), f'"{source}" date', line),
+        url=_str(raw, "url"),
+        publication=_str(raw, "publication"),
+        standfirst=_str(raw, "standfirst"),
+    )
+
+
+def _str(raw: dict, key: str) -> str:
+    value = raw.get(key, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _check_keys(
+    problems: _Problems,
+    data: dict,
+    schema: dict[str, tuple[type | tuple[type, ...], str]],
+    where: str,
+    section_line: int,
+) -> None:
+    for key, value in data.items():
+        line = problems.line_of(key, after=section_line)
+        if key not in schema:
+            known = ", ".join(sorted(schema))
+            problems.add(f'{where}: unknown key "{key}" (known keys: {known})', line)
+            continue
+        expected = schema[key][0]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            names = expected if isinstance(expected, tuple) else (expected,)
+            wanted = " or ".join(_type_name(t) for t in names)
+            problems.add(f'{where}: "{key}" must be {wanted}, not {_type_name(type(value))}', line)
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", list: "a list", dict: "a table", date: "a date", int: "a number",
+            bool: "true or false", float: "a number"}.get(kind, kind.__name__)
+
+
+def _parse_date(problems: _Problems, value: object, what: str, line: int | None) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.add(f"{what} must be a date such as 1917-10-25, not {value!r}", line)
+    return None
+
+
+def _title_from_folder(root: Path) -> str:
+    name = re.sub(r"[-_]+", " ", root.name).strip()
+    return name[:1].upper() + name[1:] if name else "Reader"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return getattr(exc, "strerror", None) or exc.__class__.__name__

@@ -1,0 +1,141 @@
+"""The document model shared by every stage: blocks, articles, chapters, parts and the book.
+
+Inline content (``Paragraph.html``, ``Heading.html`` …) is a fragment of clean XHTML: escaped
+text with, at most, the inline elements ``em strong a abbr q sup sub br span``. The cleaners
+are the only producers of it and guarantee it; later stages never parse pages again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of running text."""
+
+    html: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An in-article section heading; ``level`` 2 is the highest inside a chapter."""
+
+    html: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation set off from the text (one or more paragraphs)."""
+
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted or numbered list; each item is inline XHTML."""
+
+    items: tuple[str, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image with its alternative text and caption; ``src`` is a path inside the edition."""
+
+    src: str
+    alt: str = ""
+    caption: str = ""
+
+
+Block = Paragraph | Heading | Quote | ListBlock | Figure
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line or block the cleaner removed, with the rule that removed it."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned page: metadata and a body of clean blocks."""
+
+    source: str
+    title: str
+    body: tuple[Block, ...]
+    standfirst: str = ""
+    byline: str = ""
+    date: date | None = None
+    publication: str = ""
+    url: str = ""
+    language: str = ""
+    kicker: str = ""
+    dropped: tuple[Dropped, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        """Words in the body (text content only)."""
+        from anthology.clean.typography import strip_tags
+
+        words = 0
+        for block in self.body:
+            for html in _block_texts(block):
+                words += len(strip_tags(html).split())
+        return words
+
+
+def _block_texts(block: Block) -> tuple[str, ...]:
+    if isinstance(block, Paragraph | Heading):
+        return (block.html,)
+    if isinstance(block, Quote):
+        return block.paragraphs
+    if isinstance(block, ListBlock):
+        return block.items
+    return (block.caption,)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """An article placed in the book, with its stable id and file name."""
+
+    id: str
+    article: Article
+    headings: tuple[tuple[str, str], ...] = ()  # (anchor id, heading text) for navigation
+
+
+@dataclass(frozen=True)
+class Part:
+    """A themed part: title, introduction (paragraphs of inline XHTML) and its chapters."""
+
+    id: str
+    number: int
+    title: str
+    intro: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything the renderers need, in reading order."""
+
+    title: str
+    subtitle: str
+    editor: str
+    language: str
+    description: str
+    identifier: str
+    slug: str
+    parts: tuple[Part, ...]
+    modified: str  # ISO 8601 UTC timestamp, seconds precision, ending in Z
+    edition_date: date
+    rights: str = ""
+
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        """All chapters in reading order."""
+        return tuple(c for part in self.parts for c in part.chapters)

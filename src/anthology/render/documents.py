@@ -1,0 +1,159 @@
+"""Book → XHTML: the documents both editions are made of, from one set of templates.
+
+The EPUB wraps each document in its own file; the print edition joins the same pieces into one
+HTML. Links are written through ``href(target, anchor)``, which each medium supplies.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from markupsafe import Markup
+
+from anthology import __version__
+from anthology.model import Article, Block, Book, Chapter, Figure, Heading, ListBlock, Paragraph, Quote
+
+_NUMBER_WORDS = (
+    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen "
+    "Sixteen Seventeen Eighteen Nineteen Twenty"
+).split()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One XHTML document of the EPUB: its id, file name, title and body markup."""
+
+    id: str
+    file_name: str
+    title: str
+    kind: str  # titlepage | nav | part | chapter | colophon
+    body: str
+
+
+@cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("anthology.render", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["markup"] = Markup
+    env.globals.update(
+        source_line=source_line,
+        long_date=long_date,
+        part_label=part_label,
+        version=__version__,
+    )
+    return env
+
+
+def render_template(name: str, **context) -> str:
+    """Render one of the package's templates."""
+    return _environment().get_template(name).render(**context)
+
+
+def show_parts(book: Book) -> bool:
+    """Part openers appear unless the book is a single, untitled run of articles."""
+    return len(book.parts) > 1 or bool(book.parts and book.parts[0].intro)
+
+
+def epub_documents(book: Book) -> list[Document]:
+    """The EPUB's content documents in reading order (the nav document among them)."""
+    files = {"titlepage": "titlepage.xhtml", "toc": "nav.xhtml", "colophon": "colophon.xhtml"}
+    for part in book.parts:
+        files[part.id] = f"{part.id}.xhtml"
+        for chapter in part.chapters:
+            files[chapter.id] = f"{chapter.id}.xhtml"
+
+    def href(target: str, anchor: str | None = None) -> str:
+        return files[target] + (f"#{anchor}" if anchor else "")
+
+    common = {"book": book, "href": href, "show_parts": show_parts(book)}
+    docs = [
+        Document("titlepage", files["titlepage"], "Title page", "titlepage",
+                 render_template("epub_body.xhtml", kind="titlepage", **common)),
+        Document("toc", files["toc"], "Contents", "nav",
+                 render_template("epub_body.xhtml", kind="nav", **common)),
+    ]
+    for part in book.parts:
+        if common["show_parts"]:
+            docs.append(Document(part.id, files[part.id], f"Part {part_label(part.number)}: {part.title}",
+                                 "part", render_template("epub_body.xhtml", kind="part", part=part,
+                                                         **common)))
+        for chapter in part.chapters:
+            docs.append(Document(chapter.id, files[chapter.id], chapter.article.title, "chapter",
+                                 render_template("epub_body.xhtml", kind="chapter", chapter=chapter,
+                                                 blocks=blocks_html(chapter), **common)))
+    docs.append(Document("colophon", files["colophon"], "Sources and colophon", "colophon",
+                         render_template("epub_body.xhtml", kind="colophon", **common)))
+    return docs
+
+
+def epub_page(doc: Document, book: Book, stylesheets: list[str]) -> str:
+    """A complete XHTML file for one EPUB document."""
+    return render_template(
+        "epub_document.xhtml",
+        lang=book.language,
+        title=doc.title,
+        stylesheets=stylesheets,
+        body_class=doc.kind,
+        body=doc.body,
+    )
+
+
+def print_html(book: Book, fonts: str) -> str:
+    """The whole book as one HTML document for the print renderer."""
+    blocks = {chapter.id: blocks_html(chapter) for chapter in book.chapters}
+    return render_template(
+        "print.html", book=book, blocks=blocks, fonts=fonts, show_parts=show_parts(book),
+        href=lambda target, anchor=None: f"#{anchor or target}",
+    )
+
+
+def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None) -> str:
+    """The article body as XHTML, with ids on its section headings."""
+    anchors = iter(anchor for anchor, _ in chapter.headings)
+    return "\n".join(_block(block, anchors, image_href) for block in chapter.article.body)
+
+
+def _block(block: Block, anchors, image_href) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{block.html}</p>"
+    if isinstance(block, Heading):
+        level = min(max(block.level, 2), 4)
+        return f'<h{level} id="{next(anchors)}">{block.html}</h{level}>'
+    if isinstance(block, Quote):
+        inner = "".join(f"<p>{p}</p>" for p in block.paragraphs)
+        return f"<blockquote>{inner}</blockquote>"
+    if isinstance(block, ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in block.items) + f"</{tag}>"
+    if isinstance(block, Figure):
+        src = image_href(block.src) if image_href else block.src
+        caption = f"<figcaption>{block.caption}</figcaption>" if block.caption else ""
+        alt = html.escape(block.alt, quote=True)
+        return f'<figure><img src="{html.escape(src, quote=True)}" alt="{alt}"/>{caption}</figure>'
+    raise TypeError(f"unknown block {block!r}")
+
+
+def source_line(article: Article) -> str:
+    """Publication and date as one line: ``The Socialist, 29 October 2014``."""
+    parts = [p for p in (article.publication, long_date(article.date) if article.date else "") if p]
+    return ", ".join(parts)
+
+
+def long_date(value: date) -> str:
+    """``29 October 2014`` (with a non-breaking space between day and month)."""
+    return f"{value.day}\u00a0{value:%B} {value.year}"
+
+
+def part_label(number: int) -> str:
+    """``One``, ``Two`` … for part numbers, digits past twenty."""
+    return _NUMBER_WORDS[number - 1] if 0 < number <= len(_NUMBER_WORDS) else str(number)

@@ -1,0 +1,162 @@
+"""Book → EPUB 3 through ebooklib, then repacked so the same book gives the same bytes."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from anthology.model import Book
+from anthology.render.documents import Document, epub_documents, epub_page, show_parts
+from anthology.render.styles import Stylesheet
+
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityHazard", "none"),
+)
+ACCESSIBILITY_SUMMARY = (
+    "A text-only reader with a navigable table of contents, headings in a logical order for "
+    "parts, chapters and sections, and the reading order of the printed edition. It has no "
+    "images, media or other hazards."
+)
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
+class EpubRenderer:
+    """Writes the EPUB edition."""
+
+    name = "epub"
+    suffix = ".epub"
+
+    def __init__(self, stylesheets: list[Stylesheet]):
+        self.stylesheets = stylesheets
+
+    def render(self, book: Book, out: Path) -> None:
+        """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic)."""
+        from ebooklib import epub
+
+        class RawDocument(epub.EpubHtml):
+            """A content document written byte for byte as we made it (ebooklib re-parses
+            EpubHtml content through the HTML parser, which would drop our head and attributes)."""
+
+            def get_content(self, default=None):
+                return self.content
+
+        package = epub.EpubBook()
+        package.FOLDER_NAME = "EPUB"
+        package.set_identifier(book.identifier)
+        package.set_title(book.title)
+        package.set_language(book.language)
+        if book.editor:
+            package.add_author(book.editor, role="edt", uid="editor")
+        if book.description:
+            package.add_metadata("DC", "description", book.description)
+        package.add_metadata("DC", "date", book.edition_date.isoformat())
+        if book.rights:
+            package.add_metadata("DC", "rights", book.rights)
+        for chapter in book.chapters:
+            source = chapter.article.publication
+            if source:
+                package.add_metadata("DC", "source", source)
+        package.add_metadata("DC", "publisher", book.editor or book.title)
+        for prop, value in ACCESSIBILITY:
+            package.add_metadata(None, "meta", value, {"property": prop})
+        package.add_metadata(None, "meta", ACCESSIBILITY_SUMMARY,
+                             {"property": "schema:accessibilitySummary"})
+        package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+                             {"property": "dcterms:conformsTo"})
+
+        css_names = []
+        for sheet in self.stylesheets:
+            name = f"styles/{sheet.name}"
+            css_names.append(name)
+            package.add_item(epub.EpubItem(uid=f"css-{sheet.uid}", file_name=name,
+                                           media_type="text/css", content=sheet.text.encode()))
+
+        items: dict[str, epub.EpubHtml] = {}
+        for doc in epub_documents(book):
+            item = RawDocument(uid=doc.id, file_name=doc.file_name, title=doc.title,
+                               lang=book.language)
+            item.content = _strip_comments(epub_page(doc, book, css_names).encode("utf-8"))
+            if doc.kind == "nav":
+                item.properties.append("nav")
+            package.add_item(item)
+            items[doc.id] = item
+        package.add_item(epub.EpubNcx())
+        package.toc = _ncx_toc(book, items, epub)
+        package.spine = [items[d] for d in items]
+        package.guide = [
+            {"type": "title-page", "title": "Title page", "href": "titlepage.xhtml"},
+            {"type": "toc", "title": "Contents", "href": "nav.xhtml"},
+        ]
+        modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
+        raw = out.with_name(out.name + ".raw")
+        try:
+            epub.write_epub(str(raw), package, {"epub3_pages": False, "mtime": modified,
+                                                "raise_exceptions": True, "epub3_landmark": False})
+            _repack(raw, out, modified)
+        finally:
+            raw.unlink(missing_ok=True)
+
+
+def _ncx_toc(book: Book, items: dict, epub) -> list:
+    """The NCX tree for EPUB 2 readers: parts → chapters → sections."""
+
+    def chapter_entry(chapter):
+        link = epub.Link(items[chapter.id].file_name, chapter.article.title, f"nav-{chapter.id}")
+        if not chapter.headings:
+            return link
+        sections = [
+            epub.Link(f"{items[chapter.id].file_name}#{anchor}", text, f"nav-{anchor}")
+            for anchor, text in chapter.headings
+        ]
+        return (epub.Section(chapter.article.title, items[chapter.id].file_name), sections)
+
+    toc: list = [epub.Link("titlepage.xhtml", "Title page", "nav-titlepage"),
+                 epub.Link("nav.xhtml", "Contents", "nav-contents")]
+    for part in book.parts:
+        chapters = [chapter_entry(c) for c in part.chapters]
+        if show_parts(book):
+            toc.append((epub.Section(part.title, items[part.id].file_name), chapters))
+        else:
+            toc.extend(chapters)
+    toc.append(epub.Link("colophon.xhtml", "Sources and colophon", "nav-colophon"))
+    return toc
+
+
+def _strip_comments(data: bytes) -> bytes:
+    # Send to Kindle rejects books with "--" inside comments; we keep none at all.
+    return _COMMENT.sub(b"", data)
+
+
+def _repack(raw: Path, out: Path, modified: datetime) -> None:
+    """Rewrite the zip: mimetype first and stored, a fixed member order, fixed timestamps.
+
+    ebooklib stamps members with the current time, so its own output differs between builds.
+    """
+    stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        order = ["mimetype", "META-INF/container.xml"] + sorted(
+            n for n in names if n not in ("mimetype", "META-INF/container.xml")
+        )
+        for name in order:
+            data = source.read(name)
+            if name.endswith((".xhtml", ".opf", ".ncx")):
+                data = _strip_comments(data)
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data, compresslevel=9 if name != "mimetype" else None)
+
+
+__all__ = ["EpubRenderer", "Document"]

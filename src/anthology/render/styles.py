@@ -1,0 +1,76 @@
+"""Find the CSS layers for an edition: the default look, a named look, the edition's own files.
+
+Order (later layers win): the default ``base.css`` and ``<medium>.css``; the chosen look's
+``base.css`` and ``<medium>.css`` (``--style NAME`` or ``style`` in book.toml: a folder in the
+edition's ``styles/`` or the default ``styles/``, or a folder path); the edition's own
+``styles/base.css`` and ``styles/<medium>.css``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from anthology.errors import BuildError
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """One CSS layer: a unique short name for the package, its text and where it came from."""
+
+    name: str
+    uid: str
+    text: str
+    path: Path
+
+
+def default_styles_dir() -> Path:
+    """The packaged default look (inside the wheel), or the repository's ``styles/``."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "styles"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "styles"
+
+
+def style_layers(edition_root: Path, medium: str, style: str = "") -> list[Stylesheet]:
+    """The stylesheets for ``medium`` ("epub" or "print"), in cascade order.
+
+    Raises:
+        BuildError: the named look does not exist.
+    """
+    default = default_styles_dir()
+    own = edition_root / "styles"
+    folders: list[tuple[str, Path]] = [("default", default)]
+    if style:
+        folders.append((_style_name(style), _find_style(style, edition_root, default)))
+    if own.is_dir() and own.resolve() != default.resolve():
+        folders.append(("edition", own))
+    sheets = []
+    for label, folder in folders:
+        for file_name in ("base.css", f"{medium}.css"):
+            path = folder / file_name
+            if path.is_file():
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise BuildError(f"cannot read the stylesheet ({exc})", path) from None
+                stem = file_name.removesuffix(".css")
+                name = file_name if label == "default" else f"{label}-{file_name}"
+                sheets.append(Stylesheet(name=name, uid=f"{label}-{stem}", text=text, path=path))
+    return sheets
+
+
+def _style_name(style: str) -> str:
+    return Path(style).name or "style"
+
+
+def _find_style(style: str, edition_root: Path, default: Path) -> Path:
+    candidates = [Path(style)] if ("/" in style or style.startswith(".")) else []
+    candidates += [edition_root / "styles" / style, default / style]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    known = sorted(p.name for p in default.iterdir() if p.is_dir()) if default.is_dir() else []
+    hint = f" (looks available: {', '.join(known)})" if known else ""
+    raise BuildError(f'no look named "{style}" in styles/{hint}', "--style")
