@@ -32,13 +32,16 @@ def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
             (p.title, p.intro, [(e, articles[e.source]) for e in p.articles]) for p in edition.parts
         ]
     else:
-        ordered = sorted(articles.values(), key=lambda a: (a.date is None, a.date or date.min, a.source))
+        ordered = sorted(
+            articles.values(), key=lambda a: (a.date is None, a.date or date.min, a.source)
+        )
         layout = [("Articles", "", [(ArticleEntry(source=a.source), a) for a in ordered])]
     used_ids: set[str] = set()
     parts = []
     for number, (title, intro, entries) in enumerate(layout, start=1):
         chapters = tuple(
-            _chapter(_with_overrides(article, entry, edition), used_ids) for entry, article in entries
+            _chapter(_with_overrides(article, entry, edition), used_ids)
+            for entry, article in entries
         )
         parts.append(
             Part(
@@ -99,7 +102,9 @@ def _chapter(article: Article, used_ids: set[str]) -> Chapter:
     headings = []
     for block in article.body:
         if isinstance(block, Heading):
-            anchor = _unique(f"{chapter_id}-{slugify(strip_tags(block.html))[:30].strip('-')}", used_ids)
+            anchor = _unique(
+                f"{chapter_id}-{slugify(strip_tags(block.html))[:30].strip('-')}", used_ids
+            )
             headings.append((anchor, strip_tags(block.html)))
     return Chapter(id=chapter_id, article=article, headings=tuple(headings))
 

@@ -77,21 +77,27 @@ def run(
     report(f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters")
     result = BuildResult(book=book)
     renderers = [_renderer(target, edition.root, style or edition.style) for target in targets]
-    destinations = {r.name: _destination(r, book, edition.root, output, len(targets)) for r in renderers}
+    destinations = {
+        r.name: _destination(r, book, edition.root, output, len(targets)) for r in renderers
+    }
     written: list[tuple[Path, Path]] = []
     try:
         for renderer in renderers:
             final = destinations[renderer.name]
             final.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp",
-                                                 dir=final.parent)
+            handle, temp_name = tempfile.mkstemp(
+                prefix=f".{final.name}.", suffix=".tmp", dir=final.parent
+            )
             os.close(handle)
             temp = Path(temp_name)
             written.append((temp, final))
             renderer.render(book, temp)
+            temp.chmod(0o644)
             for message in getattr(renderer, "warnings", []):
-                result.diagnostics.append(Diagnostic("render-001", "warning", renderer.name, message))
-            report(f"{renderer.name}: {final}")
+                result.diagnostics.append(
+                    Diagnostic("render-001", "warning", renderer.name, message)
+                )
+            report(f"{renderer.name}: {_shown(final)}")
         for temp, final in written:
             os.replace(temp, final)
             result.outputs[final.suffix.lstrip(".")] = final
@@ -124,7 +130,16 @@ def _destination(renderer, book: Book, root: Path, output: Path | None, count: i
         return root / "build" / f"{book.slug}{renderer.suffix}"
     if output.suffix.lower() in (".epub", ".pdf"):
         if count > 1 or output.suffix.lower() != renderer.suffix:
-            raise BuildError(f"--output {output} names a {output.suffix} file; "
-                             "give a folder when building several editions")
+            raise BuildError(
+                f"--output {output} names a {output.suffix} file; "
+                "give a folder when building several editions"
+            )
         return output
     return output / f"{book.slug}{renderer.suffix}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -34,12 +34,27 @@ def main() -> None:
 
 def _build_options(command):
     options = [
-        click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
-                     default=".", show_default=True, help="The edition folder (holding sources/)."),
-        click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-                     help="Folder for the books (default: build/), or a file name for one book."),
-        click.option("--style", "-s", default="",
-                     help="A look from styles/ (a folder name) or a folder path, over the default."),
+        click.option(
+            "--project",
+            "-p",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=".",
+            show_default=True,
+            help="The edition folder (holding sources/).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="Folder for the books (default: build/), or a file name for one book.",
+        ),
+        click.option(
+            "--style",
+            "-s",
+            default="",
+            help="A look from styles/ (a folder name) or a folder path, over the default.",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
     ]
     for option in reversed(options):
@@ -47,8 +62,9 @@ def _build_options(command):
     return command
 
 
-def _run(targets: tuple[str, ...], project: Path, output: Path | None, style: str,
-         quiet: bool) -> None:
+def _run(
+    targets: tuple[str, ...], project: Path, output: Path | None, style: str, quiet: bool
+) -> None:
     from anthology.build import run
 
     def report(line: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -118,9 +118,7 @@ class _Problems:
             return
         line, message = self.items[0]
         if len(self.items) > 1:
-            others = "; ".join(
-                f"line {n}: {m}" if n else m for n, m in self.items[1 : 4]
-            )
+            others = "; ".join(f"line {n}: {m}" if n else m for n, m in self.items[1:4])
             more = f" (and {len(self.items) - 4} more)" if len(self.items) > 4 else ""
             message = f"{message}; also {others}{more}"
         raise ConfigError(message, self.shown, line)
@@ -151,7 +149,9 @@ def load_edition(root: Path) -> Edition:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the file ({_reason(exc)})", display_path(path, root))
+        raise ConfigError(
+            f"cannot read the file ({_reason(exc)})", display_path(path, root)
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -168,9 +168,13 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
     _check_keys(problems, data, BOOK_KEYS, "book.toml", section_line=0)
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.add('"title" is required and must be a non-empty string', problems.line_of("title"))
+        problems.add(
+            '"title" is required and must be a non-empty string', problems.line_of("title")
+        )
     language = data.get("language", "en")
-    if isinstance(language, str) and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+    if isinstance(language, str) and not re.fullmatch(
+        r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language
+    ):
         problems.add(
             f'"language" must be a language tag such as "en-GB", not "{language}"',
             problems.line_of("language"),
@@ -286,8 +290,15 @@ def _check_keys(
 
 
 def _type_name(kind: type) -> str:
-    return {str: "a string", list: "a list", dict: "a table", date: "a date", int: "a number",
-            bool: "true or false", float: "a number"}.get(kind, kind.__name__)
+    return {
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+        date: "a date",
+        int: "a number",
+        bool: "true or false",
+        float: "a number",
+    }.get(kind, kind.__name__)
 
 
 def _parse_date(problems: _Problems, value: object, what: str, line: int | None) -> date | None:

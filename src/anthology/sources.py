@@ -52,7 +52,8 @@ def discover(edition: Edition) -> list[Path]:
     ]
     if not pages:
         raise SourceError(
-            "no pages found (expected .txt or .html files)", display_path(edition.sources, edition.root)
+            "no pages found (expected .txt or .html files)",
+            display_path(edition.sources, edition.root),
         )
     return pages
 
@@ -73,12 +74,16 @@ def read_page(path: Path, edition: Edition) -> Page:
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
-            raise SourceError(f"is {size // (1024 * 1024)} MB, over the 50 MB limit for a page", shown)
+            raise SourceError(
+                f"is {size // (1024 * 1024)} MB, over the 50 MB limit for a page", shown
+            )
         data = path.read_bytes()
         if path.name.lower().endswith(".gz"):
             data = gzip.decompress(data)
     except OSError as exc:
-        raise SourceError(f"cannot be read ({exc.strerror or exc.__class__.__name__})", shown) from None
+        raise SourceError(
+            f"cannot be read ({exc.strerror or exc.__class__.__name__})", shown
+        ) from None
     except (EOFError, gzip.BadGzipFile):
         raise SourceError("is not a valid gzip file", shown) from None
     if not data.strip():
@@ -86,7 +91,11 @@ def read_page(path: Path, edition: Edition) -> Page:
     text = decode(data, kind)
     if text is None:
         raise SourceError("looks like binary data, not a text or HTML page", shown)
-    name = str(path.relative_to(edition.sources)) if path.is_relative_to(edition.sources) else path.name
+    name = (
+        str(path.relative_to(edition.sources))
+        if path.is_relative_to(edition.sources)
+        else path.name
+    )
     return Page(path=path, name=name, shown=shown, kind=kind, text=text)
 
 
@@ -95,10 +104,13 @@ def decode(data: bytes, kind: str) -> str | None:
 
     Returns None when the bytes are not text at all.
     """
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            text = data[len(bom):].decode(encoding, errors="replace")
+            text = data[len(bom) :].decode(encoding, errors="replace")
             return _XML_FORBIDDEN.sub("", text)
     if _looks_binary(data):
         return None

@@ -44,7 +44,9 @@ def default_rules() -> Rules:
 def rules_from_toml(text: str) -> Rules:
     """Compile rules from the text of a boilerplate TOML file."""
     data = tomllib.loads(text)
-    return Rules(**{name: _phrase_rule(name, data[name]) for name in ("furniture", "tail", "series_note")})
+    return Rules(
+        **{name: _phrase_rule(name, data[name]) for name in ("furniture", "tail", "series_note")}
+    )
 
 
 def _phrase_rule(name: str, table: dict) -> PhraseRule:

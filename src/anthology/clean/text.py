@@ -1,4 +1,4 @@
-"""Clean a text dump of a web page (what "select all, copy" or a text scraper gives) into an Article.
+"""Clean a text dump of a web page (what "select all, copy" or a scraper gives) into an Article.
 
 A dump is a sequence of lines: site furniture at the head (banners, share bars, issue numbers),
 the article's own head (kicker, title, standfirst, byline, date), the article's paragraphs and
@@ -35,7 +35,7 @@ _DATELINE = re.compile(
 _SUBMITTED = re.compile(
     r"^(?:submitted|posted|written|published)\s+by\s+(?P<name>.+?)\s+on\s+(?P<date>.+)$", re.I
 )
-_BY = re.compile(r"^by\s+(?P<name>[A-Z][^.!?]{1,60})$")
+_BY = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][^.!?]{1,60})$")
 
 MIN_PROSE_WORDS = 12
 HEADING_MAX_CHARS = 90
@@ -61,6 +61,8 @@ def clean_text(page: Page, rules: Rules | None = None) -> Article:
     _mark_repeats(lines)
     _mark_teasers(lines)
     start = _body_start(lines)
+    if start is not None:
+        _mark_head_navigation(lines[:start])
     if start is None:
         raise SourceError("no article text found (no paragraph of prose on the page)", page.shown)
     end = _body_end(lines, start, rules)
@@ -103,8 +105,11 @@ def _is_hard_wrapped(raw: list[str]) -> bool:
     if len(raw) < 3:
         return False
     widths = [len(x) for x in raw[:-1]]
-    return min(widths) >= 50 and max(widths) <= 100 and max(widths) - min(widths) <= 20 and not any(
-        _CLOSED_SENTENCE.search(x) and len(x) < min(widths) for x in raw[:-1]
+    return (
+        min(widths) >= 50
+        and max(widths) <= 100
+        and max(widths) - min(widths) <= 20
+        and not any(_CLOSED_SENTENCE.search(x) and len(x) < min(widths) for x in raw[:-1])
     )
 
 
@@ -143,6 +148,21 @@ def _mark_teasers(lines: list[_Line]) -> None:
             for prior in lines[max(0, index - 2) : index]:
                 if not _is_prose(prior.text):
                     prior.dropped = prior.dropped or "teaser link"
+
+
+def _mark_head_navigation(head: list[_Line]) -> None:
+    """Above the article, a run of one- and two-word lines is the site's menu."""
+    run: list[_Line] = []
+    for line in [*head, _Line("end of the head")]:
+        if not line.dropped and len(line.text.split()) <= 2 and not parse_date(line.text):
+            run.append(line)
+            continue
+        if line.dropped and run:
+            continue  # furniture already dropped inside the menu does not end it
+        if len(run) >= LINK_RUN:
+            for item in run:
+                item.dropped = "navigation (a run of one- and two-word lines)"
+        run = []
 
 
 def _is_prose(text: str) -> bool:
@@ -252,8 +272,11 @@ def _read_body(lines: list[_Line]) -> list[Block]:
     while index < len(kept):
         text = smarten(kept[index].text)
         previous = kept[index - 1].text if index else ""
-        if _BULLET.match(text) or (_NUMBERED.match(text) and index + 1 < len(kept)
-                                   and _NUMBERED.match(kept[index + 1].text)):
+        if _BULLET.match(text) or (
+            _NUMBERED.match(text)
+            and index + 1 < len(kept)
+            and _NUMBERED.match(kept[index + 1].text)
+        ):
             ordered = not _BULLET.match(text)
             pattern = _NUMBERED if ordered else _BULLET
             items = []

@@ -9,10 +9,32 @@ import html
 import re
 
 NBSP = "\u00a0"
-MONTHS = (
-    "January February March April May June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+]
 _MONTH = "|".join(MONTHS)
 
 _TAG = re.compile(r"<[^>]+>")
@@ -21,6 +43,7 @@ _ELLIPSIS = re.compile(r"\.(?:[ \u00a0]?\.){2}(?![ \u00a0]?\.)")
 _DOUBLE_HYPHEN = re.compile(r"\s*(?<!-)--(?!-)\s*")
 _SPACED_HYPHEN = re.compile(r"(?<=\S)[ \u00a0][-\u2013\u2014](?=[ \u00a0]\S)")
 _YEAR_RANGE = re.compile(r"\b(1\d{3}|20\d{2})-(\d{2}|1\d{3}|20\d{2})\b(?!-)")
+_DAY_RANGE = re.compile(rf"\b(\d{{1,2}})-(\d{{1,2}})(?=[ \u00a0](?:{_MONTH})\b)")
 # A question mark between two lower-case letters is a character lost in an encoding round trip
 # (most often a hyphen or dash): "counter?revolution".
 _LOST_HYPHEN = re.compile(r"(?<=[a-z])\?(?=[a-z])")
@@ -44,6 +67,7 @@ def smarten(text: str) -> str:
     text = _DOUBLE_HYPHEN.sub("\u2014", text)
     text = _SPACED_HYPHEN.sub(NBSP + "\u2013", text)
     text = _YEAR_RANGE.sub(lambda m: f"{m.group(1)}\u2013{m.group(2)}", text)
+    text = _DAY_RANGE.sub(lambda m: f"{m.group(1)}\u2013{m.group(2)}", text)
     text = _quotes(text)
     text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
     text = _MONTH_DAY.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
@@ -70,7 +94,7 @@ def _quotes(text: str) -> str:
         elif ch == "'":
             if before.isalnum() and (after.isalpha()):
                 out.append("\u2019")  # apostrophe inside a word: don't, workers'
-            elif before in _OPENING_CONTEXT and (after.isalnum() or after in "\u201c\"…"):
+            elif before in _OPENING_CONTEXT and (after.isalnum() or after in '\u201c"…'):
                 # 'soviets' opens; but '90s and 'em are elisions, which keep the apostrophe.
                 out.append("\u2019" if re.match(r"\d\ds\b|em\b|tis\b", text[i + 1 :]) else "\u2018")
             else:

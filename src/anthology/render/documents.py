@@ -15,12 +15,40 @@ from functools import cache
 from markupsafe import Markup
 
 from anthology import __version__
-from anthology.model import Article, Block, Book, Chapter, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.model import (
+    Article,
+    Block,
+    Book,
+    Chapter,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+)
 
-_NUMBER_WORDS = (
-    "One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen "
-    "Sixteen Seventeen Eighteen Nineteen Twenty"
-).split()
+_NUMBER_WORDS = [
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+    "Twenty",
+]
 
 
 @dataclass(frozen=True)
@@ -77,22 +105,57 @@ def epub_documents(book: Book) -> list[Document]:
 
     common = {"book": book, "href": href, "show_parts": show_parts(book)}
     docs = [
-        Document("titlepage", files["titlepage"], "Title page", "titlepage",
-                 render_template("epub_body.xhtml", kind="titlepage", **common)),
-        Document("toc", files["toc"], "Contents", "nav",
-                 render_template("epub_body.xhtml", kind="nav", **common)),
+        Document(
+            "titlepage",
+            files["titlepage"],
+            "Title page",
+            "titlepage",
+            render_template("epub_body.xhtml", kind="titlepage", **common),
+        ),
+        Document(
+            "toc",
+            files["toc"],
+            "Contents",
+            "nav",
+            render_template("epub_body.xhtml", kind="nav", **common),
+        ),
     ]
     for part in book.parts:
         if common["show_parts"]:
-            docs.append(Document(part.id, files[part.id], f"Part {part_label(part.number)}: {part.title}",
-                                 "part", render_template("epub_body.xhtml", kind="part", part=part,
-                                                         **common)))
+            docs.append(
+                Document(
+                    part.id,
+                    files[part.id],
+                    f"Part {part_label(part.number)}: {part.title}",
+                    "part",
+                    render_template("epub_body.xhtml", kind="part", part=part, **common),
+                )
+            )
         for chapter in part.chapters:
-            docs.append(Document(chapter.id, files[chapter.id], chapter.article.title, "chapter",
-                                 render_template("epub_body.xhtml", kind="chapter", chapter=chapter,
-                                                 blocks=blocks_html(chapter), **common)))
-    docs.append(Document("colophon", files["colophon"], "Sources and colophon", "colophon",
-                         render_template("epub_body.xhtml", kind="colophon", **common)))
+            docs.append(
+                Document(
+                    chapter.id,
+                    files[chapter.id],
+                    chapter.article.title,
+                    "chapter",
+                    render_template(
+                        "epub_body.xhtml",
+                        kind="chapter",
+                        chapter=chapter,
+                        blocks=blocks_html(chapter),
+                        **common,
+                    ),
+                )
+            )
+    docs.append(
+        Document(
+            "colophon",
+            files["colophon"],
+            "Sources and colophon",
+            "colophon",
+            render_template("epub_body.xhtml", kind="colophon", **common),
+        )
+    )
     return docs
 
 
@@ -112,7 +175,11 @@ def print_html(book: Book, fonts: str) -> str:
     """The whole book as one HTML document for the print renderer."""
     blocks = {chapter.id: blocks_html(chapter) for chapter in book.chapters}
     return render_template(
-        "print.html", book=book, blocks=blocks, fonts=fonts, show_parts=show_parts(book),
+        "print.html",
+        book=book,
+        blocks=blocks,
+        fonts=fonts,
+        show_parts=show_parts(book),
         href=lambda target, anchor=None: f"#{anchor or target}",
     )
 

