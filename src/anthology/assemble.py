@@ -97,14 +97,12 @@ def _with_overrides(article: Article, entry: ArticleEntry, edition: Edition) -> 
 
 
 def _chapter(article: Article, used_ids: set[str]) -> Chapter:
-    base = slugify(article.title)[:40].strip("-") or "chapter"
+    base = slugify(article.title, 40) or "chapter"
     chapter_id = _unique(base, used_ids)
     headings = []
     for block in article.body:
         if isinstance(block, Heading):
-            anchor = _unique(
-                f"{chapter_id}-{slugify(strip_tags(block.html))[:30].strip('-')}", used_ids
-            )
+            anchor = _unique(f"{chapter_id}-{slugify(strip_tags(block.html), 30)}", used_ids)
             headings.append((anchor, strip_tags(block.html)))
     return Chapter(id=chapter_id, article=article, headings=tuple(headings))
 
@@ -120,10 +118,18 @@ def _unique(base: str, used: set[str]) -> str:
     return candidate
 
 
-def slugify(text: str) -> str:
-    """A lower-case ASCII slug: ``"Trotsky—the leader"`` → ``"trotsky-the-leader"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+def slugify(text: str, limit: int = 0) -> str:
+    """A lower-case ASCII slug: ``"Trotsky—the leader"`` → ``"trotsky-the-leader"``.
+
+    With ``limit``, the slug is cut at a word boundary to at most that many characters.
+    """
+    spaced = re.sub(r"[\W_]+", " ", text)
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if limit and len(slug) > limit:
+        cut = slug[: limit + 1].rsplit("-", 1)[0]
+        slug = cut if cut else slug[:limit]
+    return slug
 
 
 def _identifier(edition: Edition) -> str:
