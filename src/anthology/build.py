@@ -12,6 +12,7 @@ from anthology.assemble import assemble
 from anthology.clean import clean
 from anthology.config import load_edition
 from anthology.errors import BuildError, Diagnostic, SourceError
+from anthology.glossary import link_glossary
 from anthology.model import Article, Book
 from anthology.sources import discover, read_page
 
@@ -73,8 +74,12 @@ def run(
         raise PageErrors(errors)
     words = sum(a.word_count for a in articles.values())
     report(f"clean: {len(articles)} articles, {words:,} words")
-    book = assemble(edition, articles)
-    report(f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters")
+    book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
+    links = sum(1 for o in book.occurrences if o.first)
+    report(
+        f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters, "
+        f"{len(book.glossary)} glossary entries ({links} links), {len(book.index)} index entries"
+    )
     result = BuildResult(book=book)
     renderers = [_renderer(target, edition.root, style or edition.style) for target in targets]
     destinations = {

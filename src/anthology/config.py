@@ -8,13 +8,32 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from anthology.errors import ConfigError, display_path
 
 BOOK_FILE = "book.toml"
+GLOSSARY_FILE = "glossary.toml"
+CATEGORIES = ("term", "person", "organisation", "place", "event")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One glossary entry: headword, definition (inline XHTML), other forms, related entries."""
+
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    see: tuple[str, ...] = ()
+    category: str = "term"
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every spelling that links to this entry, the headword first."""
+        return (self.term, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,8 @@ class Edition:
     parts: tuple[PartConfig, ...] = ()
     configured: bool = False  # False when the folder has no book.toml
     style: str = ""
+    glossary: tuple[GlossaryEntry, ...] = ()
+    index_extra: tuple[str, ...] = ()
 
     @property
     def sources(self) -> Path:
@@ -74,6 +95,17 @@ BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "identifier": (str, "A stable identifier (urn:isbn:… or urn:uuid:…); derived if absent."),
     "style": (str, "The look to use from styles/ (a folder name)."),
     "parts": (list, "The themed parts, in reading order ([[parts]] tables)."),
+    "index": (dict, "The back-of-book index: [index] extra = [names and terms to index]."),
+}
+INDEX_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "extra": (list, "Names and terms to index besides the glossary's entries."),
+}
+TERM_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "term": (str, "The headword as the glossary prints it."),
+    "definition": (str, "A few sentences; *emphasis* is allowed."),
+    "aliases": (list, "Other spellings, plurals and abbreviations that link to the entry."),
+    "see": (list, "Related entries, by headword."),
+    "category": (str, "One of term, person, organisation, place, event."),
 }
 PART_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "title": (str, "The part's title."),
@@ -144,8 +176,11 @@ def load_edition(root: Path) -> Edition:
             display_path(sources, root.parent),
         )
     path = sources / BOOK_FILE
+    glossary = load_glossary(root)
     if not path.exists():
-        return Edition(root=root, title=_title_from_folder(root), configured=False)
+        return Edition(
+            root=root, title=_title_from_folder(root), configured=False, glossary=glossary
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -155,12 +190,8 @@ def load_edition(root: Path) -> Edition:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else None
-        message = _TOML_POSITION.sub("", message).strip().rstrip(".")
-        raise ConfigError(f"not valid TOML: {message}", display_path(path, root), line) from None
-    return _edition_from_data(root, path, text, data)
+        raise _toml_error(exc, path, root, text) from None
+    return replace(_edition_from_data(root, path, text, data), glossary=glossary)
 
 
 def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition:
@@ -219,6 +250,17 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
                 articles=tuple(entries),
             )
         )
+    index_extra: tuple[str, ...] = ()
+    index_table = data.get("index", {})
+    if isinstance(index_table, dict):
+        index_line = problems.line_of("[index]") or 0
+        _check_keys(problems, index_table, INDEX_KEYS, "[index]", section_line=index_line)
+        extra = index_table.get("extra", [])
+        if isinstance(extra, list):
+            if not all(isinstance(x, str) and x.strip() for x in extra):
+                problems.add("[index] extra must be a list of names", index_line or None)
+            else:
+                index_extra = tuple(x.strip() for x in extra)
     problems.raise_if_any()
     return Edition(
         root=root,
@@ -233,7 +275,130 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
         parts=tuple(parts),
         configured=True,
         style=data.get("style", "").strip(),
+        index_extra=index_extra,
     )
+
+
+def load_glossary(root: Path) -> tuple[GlossaryEntry, ...]:
+    """Read ``sources/glossary.toml`` (if any) into entries, validating every one.
+
+    Raises:
+        ConfigError: unknown keys, empty definitions, duplicate terms or aliases, a ``see``
+            that names no entry, an unknown category; all problems at once, with lines.
+    """
+    from anthology.assemble import slugify
+
+    path = root / "sources" / GLOSSARY_FILE
+    if not path.exists():
+        return ()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read the file ({_reason(exc)})", display_path(path, root)
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(exc, path, root, text) from None
+    problems = _Problems(path, text, root)
+    for key in data:
+        if key != "term":
+            problems.add(
+                f'unknown table "{key}" (each entry is a [[term]] table)', problems.line_of(key)
+            )
+    raw_terms = data.get("term", [])
+    entries: list[GlossaryEntry] = []
+    seen_forms: dict[str, str] = {}
+    section = 0
+    lines: dict[str, int | None] = {}
+    for raw in raw_terms if isinstance(raw_terms, list) else []:
+        section = problems.line_of("[[term]]", after=section) or section
+        _check_keys(problems, raw, TERM_KEYS, "[[term]]", section_line=section)
+        term = raw.get("term")
+        if not isinstance(term, str) or not term.strip():
+            problems.add('an entry lacks its "term"', section or None)
+            continue
+        term = term.strip()
+        where = f'"{term}"'
+        earlier = next((t for t in lines if t.casefold() == term.casefold()), None)
+        if earlier is not None:
+            problems.add(
+                f"{where} is defined twice (first at line {lines[earlier]})",
+                problems.line_of("term", f'"{term}"', after=section),
+            )
+            continue
+        definition = raw.get("definition", "")
+        if not isinstance(definition, str) or not definition.strip():
+            problems.add(f"{where} has an empty definition", section or None)
+            definition = ""
+        category = raw.get("category", "term")
+        if category not in CATEGORIES:
+            problems.add(
+                f"{where}: category must be one of {', '.join(CATEGORIES)}, not {category!r}",
+                problems.line_of("category", after=section),
+            )
+        aliases = raw.get("aliases", [])
+        see = raw.get("see", [])
+        for name, values in (("aliases", aliases), ("see", see)):
+            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+                problems.add(
+                    f"{where}: {name} must be a list of strings",
+                    problems.line_of(name, after=section),
+                )
+        aliases = tuple(a.strip() for a in aliases if isinstance(a, str) and a.strip())
+        own: set[str] = set()
+        for form in (term, *aliases):
+            key = form.casefold()
+            if key in seen_forms and seen_forms[key] != term:
+                problems.add(
+                    f'"{form}" is already a term or alias of "{seen_forms[key]}"',
+                    problems.line_of(f'"{form}"', after=section),
+                )
+            elif form in own:
+                problems.add(
+                    f'{where} lists "{form}" twice', problems.line_of(f'"{form}"', after=section)
+                )
+            own.add(form)
+            seen_forms[key] = term
+        lines[term] = section or None
+        entries.append(
+            GlossaryEntry(
+                id=f"g-{slugify(term, 40) or 'term'}",
+                term=term,
+                definition=_inline_markup(definition),
+                aliases=aliases,
+                see=tuple(s.strip() for s in see if isinstance(s, str)),
+                category=category if category in CATEGORIES else "term",
+            )
+        )
+    terms = {e.term for e in entries}
+    for entry in entries:
+        for target in entry.see:
+            if target not in terms:
+                problems.add(
+                    f'"{entry.term}" has see = "{target}", which is no entry',
+                    problems.line_of(f'"{target}"', after=(lines[entry.term] or 1) - 1),
+                )
+    ids = [e.id for e in entries]
+    for entry in entries:
+        if ids.count(entry.id) > 1:
+            problems.add(
+                f'"{entry.term}" makes the same anchor as another entry; rename one',
+                lines[entry.term],
+            )
+            break
+    problems.raise_if_any()
+    return tuple(entries)
+
+
+def _inline_markup(text: str) -> str:
+    """Escape a definition and turn ``*emphasis*`` into ``<em>``."""
+    import html
+
+    from anthology.clean.typography import smarten
+
+    escaped = html.escape(smarten(" ".join(text.split())), quote=False)
+    return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", escaped)
 
 
 def _article_entry(
@@ -313,6 +478,19 @@ def _parse_date(problems: _Problems, value: object, what: str, line: int | None)
             pass
     problems.add(f"{what} must be a date such as 1917-10-25, not {value!r}", line)
     return None
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, path: Path, root: Path, text: str) -> ConfigError:
+    """A TOML syntax error as one line with the file and line number."""
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    line = int(match.group(1)) if match else None
+    if line is None and "end of document" in message:
+        line = max(1, len(text.splitlines()))
+    message = _TOML_POSITION.sub("", message).replace("(at end of document)", "")
+    return ConfigError(
+        f"not valid TOML: {message.strip().rstrip('.')}", display_path(path, root), line
+    )
 
 
 def _title_from_folder(root: Path) -> str:

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from anthology.config import GlossaryEntry
+    from anthology.glossary import IndexEntry, Occurrence
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class Chapter:
     id: str
     article: Article
     headings: tuple[tuple[str, str], ...] = ()  # (anchor id, heading text) for navigation
+    terms: tuple[str, ...] = ()  # ids of the glossary entries linked here, in order of first use
 
 
 @dataclass(frozen=True)
@@ -134,8 +140,22 @@ class Book:
     modified: str  # ISO 8601 UTC timestamp, seconds precision, ending in Z
     edition_date: date
     rights: str = ""
+    glossary: tuple[GlossaryEntry, ...] = ()  # alphabetical
+    index: tuple[IndexEntry, ...] = ()  # alphabetical
+    occurrences: tuple[Occurrence, ...] = ()  # every use of every indexed term, in reading order
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         """All chapters in reading order."""
         return tuple(c for part in self.parts for c in part.chapters)
+
+    @property
+    def back_matter(self) -> tuple[tuple[str, str], ...]:
+        """(id, title) of the documents after the last chapter, in order."""
+        matter = []
+        if self.glossary:
+            matter.append(("glossary", "Glossary"))
+        if self.index:
+            matter.append(("index", "Index"))
+        matter.append(("colophon", "Sources and colophon"))
+        return tuple(matter)

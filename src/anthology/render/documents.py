@@ -92,9 +92,30 @@ def show_parts(book: Book) -> bool:
     return len(book.parts) > 1 or bool(book.parts and book.parts[0].intro)
 
 
+def apparatus(book: Book) -> dict:
+    """Template context for the glossary and index: entries by id and term, and their uses."""
+    first_uses: dict[str, list] = {e.id: [] for e in book.index}
+    all_uses: dict[str, list] = {e.id: [] for e in book.index}
+    chapters = {c.id: c for c in book.chapters}
+    seen: set[tuple[str, str]] = set()
+    for o in book.occurrences:
+        if o.first:
+            first_uses[o.entry_id].append((chapters[o.chapter_id], o.anchor))
+        if (o.entry_id, o.chapter_id) not in seen:
+            seen.add((o.entry_id, o.chapter_id))
+            all_uses[o.entry_id].append((chapters[o.chapter_id], o.anchor))
+    return {
+        "entries": {e.id: e for e in book.glossary},
+        "entries_by_term": {e.term: e for e in book.glossary},
+        "first_uses": first_uses,
+        "all_uses": all_uses,
+    }
+
+
 def epub_documents(book: Book) -> list[Document]:
     """The EPUB's content documents in reading order (the nav document among them)."""
-    files = {"titlepage": "titlepage.xhtml", "toc": "nav.xhtml", "colophon": "colophon.xhtml"}
+    files = {"titlepage": "titlepage.xhtml", "toc": "nav.xhtml"}
+    files.update({doc_id: f"{doc_id}.xhtml" for doc_id, _ in book.back_matter})
     for part in book.parts:
         files[part.id] = f"{part.id}.xhtml"
         for chapter in part.chapters:
@@ -103,7 +124,7 @@ def epub_documents(book: Book) -> list[Document]:
     def href(target: str, anchor: str | None = None) -> str:
         return files[target] + (f"#{anchor}" if anchor else "")
 
-    common = {"book": book, "href": href, "show_parts": show_parts(book)}
+    common = {"book": book, "href": href, "show_parts": show_parts(book), **apparatus(book)}
     docs = [
         Document(
             "titlepage",
@@ -147,15 +168,16 @@ def epub_documents(book: Book) -> list[Document]:
                     ),
                 )
             )
-    docs.append(
-        Document(
-            "colophon",
-            files["colophon"],
-            "Sources and colophon",
-            "colophon",
-            render_template("epub_body.xhtml", kind="colophon", **common),
+    for doc_id, title in book.back_matter:
+        docs.append(
+            Document(
+                doc_id,
+                files[doc_id],
+                title,
+                doc_id,
+                render_template("epub_body.xhtml", kind=doc_id, **common),
+            )
         )
-    )
     return docs
 
 
@@ -171,16 +193,31 @@ def epub_page(doc: Document, book: Book, stylesheets: list[str]) -> str:
     )
 
 
-def print_html(book: Book, fonts: str) -> str:
-    """The whole book as one HTML document for the print renderer."""
-    blocks = {chapter.id: blocks_html(chapter) for chapter in book.chapters}
+def print_html(book: Book, fonts: str, pages: dict[str, str] | None = None) -> str:
+    """The whole book as one HTML document for the print renderer.
+
+    Args:
+        book: the book.
+        fonts: the faces, named in the colophon.
+        pages: for each index entry id, its page references ("3–5, 9"), once the pages are
+            known; without it every entry gets a placeholder of similar width.
+    """
+    if pages is None:
+        pages = {e.id: "000, 000" for e in book.index}
+    # On paper a term's mark leads to its glossary entry (there are no popup notes).
+    blocks = {
+        chapter.id: blocks_html(chapter).replace(f'href="#n-{chapter.id}-', 'href="#')
+        for chapter in book.chapters
+    }
     return render_template(
         "print.html",
         book=book,
         blocks=blocks,
         fonts=fonts,
+        pages=pages,
         show_parts=show_parts(book),
         href=lambda target, anchor=None: f"#{anchor or target}",
+        **apparatus(book),
     )
 
 
