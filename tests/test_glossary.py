@@ -279,3 +279,36 @@ def test_pdf_glossary_pages_contain_the_terms(built) -> None:
             ), (entry.term, number)
             checked += 1
     assert checked > 100
+
+
+def test_suggest_prints_pasteable_toml_of_undefined_terms(tmp_path: Path) -> None:
+    import shutil
+    import tomllib
+
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+
+    from .conftest import SOURCES
+
+    root = tmp_path / "edition"
+    shutil.copytree(SOURCES, root / "sources")
+    (root / "sources" / "glossary.toml").unlink()
+    result = CliRunner().invoke(main, ["glossary", "suggest", "--project", str(root), "-n", "30"])
+    assert result.exit_code == 0, result.output
+    terms = [t["term"] for t in tomllib.loads(result.output)["term"]]
+    assert len(terms) == 30
+    for wanted in (
+        "Provisional Government",
+        "Bolsheviks",
+        "Petrograd Soviet",
+        "Trotsky",
+        "permanent revolution",
+        "Military Revolutionary Committee",
+    ):
+        assert wanted in terms, wanted
+    # Terms the glossary defines are not suggested again.
+    shutil.copy(SOURCES / "glossary.toml", root / "sources" / "glossary.toml")
+    again = CliRunner().invoke(main, ["glossary", "suggest", "--project", str(root)])
+    defined = {t["term"] for t in tomllib.loads(again.output).get("term", [])}
+    assert not defined & {"Provisional Government", "Bolsheviks", "Petrograd Soviet"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from anthology.assemble import assemble
 from anthology.clean import clean
-from anthology.config import load_edition
+from anthology.config import Edition, load_edition
 from anthology.errors import BuildError, Diagnostic, SourceError
 from anthology.glossary import link_glossary
 from anthology.model import Article, Book
@@ -56,30 +56,7 @@ def run(
     Raises:
         BuildError: bad input; nothing in ``build/`` has been touched.
     """
-    edition = load_edition(root)
-    pages, errors = [], []
-    for path in discover(edition):
-        try:
-            pages.append(read_page(path, edition))
-        except SourceError as exc:
-            errors.append(exc)
-    report(f"load: {len(pages)} pages from {edition.sources.name}/")
-    articles: dict[str, Article] = {}
-    for page in pages:
-        try:
-            articles[page.name] = clean(page)
-        except SourceError as exc:
-            errors.append(exc)
-    if errors:
-        raise PageErrors(errors)
-    words = sum(a.word_count for a in articles.values())
-    report(f"clean: {len(articles)} articles, {words:,} words")
-    book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
-    links = sum(1 for o in book.occurrences if o.first)
-    report(
-        f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters, "
-        f"{len(book.glossary)} glossary entries ({links} links), {len(book.index)} index entries"
-    )
+    edition, book = prepare(root, report)
     result = BuildResult(book=book)
     renderers = [_renderer(target, edition.root, style or edition.style) for target in targets]
     destinations = {
@@ -110,6 +87,41 @@ def run(
         for temp, _ in written:
             temp.unlink(missing_ok=True)
     return result
+
+
+def prepare(
+    root: Path, report: Callable[[str], None] = lambda message: None
+) -> tuple[Edition, Book]:
+    """Config, load, clean, assemble and link: the book every renderer starts from.
+
+    Raises:
+        BuildError: bad input, with one line per bad page.
+    """
+    edition = load_edition(root)
+    pages, errors = [], []
+    for path in discover(edition):
+        try:
+            pages.append(read_page(path, edition))
+        except SourceError as exc:
+            errors.append(exc)
+    report(f"load: {len(pages)} pages from {edition.sources.name}/")
+    articles: dict[str, Article] = {}
+    for page in pages:
+        try:
+            articles[page.name] = clean(page)
+        except SourceError as exc:
+            errors.append(exc)
+    if errors:
+        raise PageErrors(errors)
+    words = sum(a.word_count for a in articles.values())
+    report(f"clean: {len(articles)} articles, {words:,} words")
+    book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
+    links = sum(1 for o in book.occurrences if o.first)
+    report(
+        f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters, "
+        f"{len(book.glossary)} glossary entries ({links} links), {len(book.index)} index entries"
+    )
+    return edition, book
 
 
 def _renderer(target: str, root: Path, style: str):

@@ -32,6 +32,13 @@ def main() -> None:
     """
 
 
+def _fail(exc: BuildError) -> None:
+    """Print a build error, one line per problem, and exit with status 1."""
+    for line in exc.message.splitlines():
+        click.echo(f"Error: {line}", err=True)
+    sys.exit(1)
+
+
 def _build_options(command):
     options = [
         click.option(
@@ -74,9 +81,7 @@ def _run(
     try:
         result = run(project, targets=targets, output=output, style=style, report=report)
     except BuildError as exc:
-        for line in exc.message.splitlines():
-            click.echo(f"Error: {line}", err=True)
-        sys.exit(1)
+        _fail(exc)
     if not quiet:
         for diagnostic in result.diagnostics:
             click.echo(str(diagnostic), err=True)
@@ -101,3 +106,42 @@ def pdf(project: Path, output: Path | None, style: str, quiet: bool) -> None:
 def all_(project: Path, output: Path | None, style: str, quiet: bool) -> None:
     """Build both editions."""
     _run(("epub", "pdf"), project, output, style, quiet)
+
+
+@main.group()
+def glossary() -> None:
+    """Work on the edition's glossary (sources/glossary.toml)."""
+
+
+@glossary.command()
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The edition folder (holding sources/).",
+)
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(1, 500),
+    default=30,
+    show_default=True,
+    help="How many candidates to print.",
+)
+def suggest(project: Path, limit: int) -> None:
+    """Print candidate glossary terms as TOML ready to paste into glossary.toml.
+
+    Candidates are recurring names, acronyms (with the expansions found beside them) and
+    phrases the authors set in quotation marks, ranked by how widely they occur; terms the
+    glossary already defines are left out.
+    """
+    from anthology.build import prepare
+    from anthology.glossary import suggest_terms, suggestions_toml
+
+    try:
+        edition, book = prepare(project)
+    except BuildError as exc:
+        _fail(exc)
+    click.echo(suggestions_toml(suggest_terms(book, edition.glossary, limit)), nl=False)

@@ -223,3 +223,200 @@ def page_ranges(pages: Iterable[int]) -> str:
         else:
             runs.append([n])
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}\u2013{r[-1]}" for r in runs)
+
+
+# --- suggestions for glossary.toml ------------------------------------------------------------
+
+_CAPITALISED_RUN = re.compile(
+    r"\b(?:[A-Z][\w\u2019'-]+)(?:\s+(?:of|the|and|de|von|on|for)?\s*[A-Z][\w\u2019'-]+)+"
+)
+_ACRONYM_AFTER = re.compile(
+    r"\b((?:[A-Z][\w-]+\s+)(?:(?:[A-Z][\w-]+|and|of|the|for)\s+){0,6}[A-Z][\w-]+)\s+"
+    r"\(([A-Z]{2,6}s?)\)"
+)
+_SINGLE_NAME = re.compile(r"(?<![.!?\u201c\u2018]\s)(?<!^)\b[A-Z][a-z\u2019-]{3,}\b")
+_QUOTED = re.compile(r"\u2018([a-z][a-z-]+(?: [a-z-]+){1,4})\u2019")
+_CALENDAR = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+]
+_STOP_STARTS = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "By",
+    "But",
+    "And",
+    "As",
+    "When",
+    "It",
+    "This",
+    "That",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "After",
+    "Before",
+    "For",
+    "From",
+    "With",
+    "Under",
+    "Then",
+    "So",
+    "If",
+    "Of",
+    "To",
+    "We",
+    "They",
+    "He",
+    "She",
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate glossary term with the evidence for it."""
+
+    term: str
+    kind: str  # name | acronym | quoted term
+    count: int
+    chapters: tuple[str, ...]
+    expansion: str = ""
+
+    @property
+    def score(self) -> float:
+        """Spread across chapters matters most to a newcomer, then frequency and kind."""
+        weight = {"acronym": 1.5, "quoted term": 1.3, "name": 1.0, "single name": 0.6}[self.kind]
+        return weight * (len(self.chapters) * 3 + min(self.count, 20))
+
+
+def suggest_terms(
+    book: Book, glossary: tuple[GlossaryEntry, ...], limit: int = 30
+) -> list[Suggestion]:
+    """Candidate terms for the glossary, best first, leaving out those already defined.
+
+    Recurring capitalised multi-word names, acronyms with the expansion found beside them, and
+    short phrases the authors put in quotation marks (the way they flag a term of art).
+    """
+    defined = {f.casefold() for e in glossary for f in e.forms}
+    found: dict[str, dict] = {}
+
+    def add(term: str, kind: str, chapter: str, expansion: str = "") -> None:
+        term = term.strip()
+        key = term.casefold()
+        if key in defined or any(key in d or d in key for d in defined if len(d) > 3):
+            return
+        item = found.setdefault(
+            key, {"term": term, "kind": kind, "count": 0, "chapters": [], "expansion": expansion}
+        )
+        item["count"] += 1
+        if chapter not in item["chapters"]:
+            item["chapters"].append(chapter)
+        item["expansion"] = item["expansion"] or expansion
+
+    for chapter in book.chapters:
+        title = chapter.article.title
+        for block in chapter.article.body:
+            for fragment in _fragments(block):
+                text = html.unescape(_TAG.sub("", fragment)).replace("\u00a0", " ")
+                for match in _ACRONYM_AFTER.finditer(text):
+                    words = match.group(1).split()
+                    while words and words[0] in _STOP_STARTS:
+                        words = words[1:]
+                    add(match.group(2), "acronym", title, " ".join(words))
+                for match in _CAPITALISED_RUN.finditer(text):
+                    words = match.group(0).split()
+                    while words and (words[0] in _STOP_STARTS or words[0].islower()):
+                        words = words[1:]
+                    if len(words) >= 2:
+                        add(" ".join(words), "name", title)
+                for sentence in re.split(r"(?<=[.!?])\s+", text):
+                    for match in _SINGLE_NAME.finditer(sentence):
+                        if match.start() > 0 and match.group(0) not in _STOP_STARTS:
+                            add(match.group(0).removesuffix("\u2019s"), "single name", title)
+                for match in _QUOTED.finditer(text):
+                    add(match.group(1), "quoted term", title)
+    # A single word that mostly stands inside a longer name ("Provisional") is not a term of
+    # its own; nor are months, days or adjectives of nationality ("Russian", "Western").
+    inside_names: dict[str, int] = {}
+    for v in found.values():
+        if v["kind"] == "name":
+            for word in v["term"].split():
+                inside_names[word] = inside_names.get(word, 0) + v["count"]
+    calendar_words = {m.capitalize() for m in _CALENDAR}
+
+    def wanted(v: dict) -> bool:
+        if v["count"] < {"name": 2, "single name": 3}.get(v["kind"], 1):
+            return False
+        if v["kind"] != "single name":
+            return True
+        word = v["term"]
+        return (
+            inside_names.get(word, 0) * 2 < v["count"]
+            and word not in calendar_words
+            and not word.endswith(("ian", "ean", "ish", "ese", "ern"))
+        )
+
+    suggestions = [
+        Suggestion(v["term"], v["kind"], v["count"], tuple(v["chapters"]), v["expansion"])
+        for v in found.values()
+        if wanted(v)
+    ]
+    suggestions.sort(key=lambda s: (-s.score, sort_key(s.term)))
+    return suggestions[:limit]
+
+
+def _fragments(block: Block) -> tuple[str, ...]:
+    if isinstance(block, Paragraph):
+        return (block.html,)
+    if isinstance(block, Quote):
+        return block.paragraphs
+    if isinstance(block, ListBlock):
+        return block.items
+    return ()
+
+
+def suggestions_toml(suggestions: list[Suggestion]) -> str:
+    """Suggestions as [[term]] tables ready to paste into glossary.toml."""
+    out = [
+        "# Candidate glossary entries, most needed first. Write each definition, keep what",
+        "# helps a newcomer, delete the rest.",
+    ]
+    for s in suggestions:
+        chapters = "; ".join(s.chapters)
+        out += [
+            "",
+            f"# {s.kind}, {s.count} use{'s' if s.count != 1 else ''} in "
+            f"{len(s.chapters)} chapter{'s' if len(s.chapters) != 1 else ''}: {chapters}",
+            "[[term]]",
+            f"term = {_toml_string(s.term)}",
+        ]
+        if s.expansion:
+            out.append(f"aliases = [{_toml_string(s.expansion)}]")
+        out += ['definition = ""', 'category = "term"  # or person, organisation, place, event']
+    return "\n".join(out) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
