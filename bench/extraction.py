@@ -1,0 +1,178 @@
+"""Article-extraction benchmark: our HTML cleaner against trafilatura on the same pages.
+
+Runs ``clean_html`` over every page of a dataset (``pages/`` + ``truth.jsonl``, see
+/work/shared/benchmarks/extraction/README.md), writes the body text (title left out: body
+blocks joined by blank lines), scores it with the dataset's own ``evaluate.py``, does the same
+for ``trafilatura.extract(html, include_comments=False)`` when trafilatura is installed, and
+prints a table you can paste into a note, then the worst pages with reasons.
+
+    python bench/extraction.py [--data DIR] [--worst 10] [--keep DIR] [--no-trafilatura]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from anthology.clean.html import clean_html
+from anthology.clean.rules import default_rules
+from anthology.clean.typography import strip_tags as plain
+from anthology.errors import SourceError
+from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.sources import Page, decode
+
+DEFAULT_DATA = Path("/work/shared/benchmarks/extraction")
+
+
+def article_text(article: Article) -> str:
+    """The body as plain text: blocks joined by blank lines (no title, byline or date)."""
+
+    def strip_tags(fragment: str) -> str:
+        return plain(fragment.replace("<br/>", "\n"))
+
+    parts = []
+    for block in article.body:
+        if isinstance(block, Paragraph | Heading):
+            parts.append(strip_tags(block.html))
+        elif isinstance(block, Quote):
+            parts.append("\n\n".join(strip_tags(p) for p in block.paragraphs))
+        elif isinstance(block, ListBlock):
+            parts.append("\n".join(strip_tags(i) for i in block.items))
+        elif isinstance(block, Figure) and block.caption:
+            parts.append(strip_tags(block.caption))
+    return "\n\n".join(parts)
+
+
+def read_rows(data: Path) -> list[dict]:
+    with (data / "truth.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def page_bytes(data: Path, page_id: str) -> bytes:
+    plain = data / "pages" / f"{page_id}.html"
+    if plain.exists():
+        return plain.read_bytes()
+    return gzip.decompress((data / "pages" / f"{page_id}.html.gz").read_bytes())
+
+
+def run_ours(data: Path, rows: list[dict], out: Path, sources: Path) -> tuple[list[float], dict]:
+    rules = default_rules()
+    times, errors = [], {}
+    for row in rows:
+        text = decode(page_bytes(data, row["id"]), "html") or ""
+        name = f"{row['id']}.html"
+        page = Page(path=sources / name, name=name, shown=f"sources/{name}", kind="html", text=text)
+        start = time.perf_counter()
+        try:
+            prediction = article_text(clean_html(page, rules))
+        except SourceError as exc:
+            prediction = ""
+            errors[row["id"]] = str(exc)
+        times.append(time.perf_counter() - start)
+        (out / f"{row['id']}.txt").write_text(prediction, encoding="utf-8")
+    return times, errors
+
+
+def run_trafilatura(data: Path, rows: list[dict], out: Path) -> list[float] | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    times = []
+    for row in rows:
+        text = decode(page_bytes(data, row["id"]), "html") or ""
+        start = time.perf_counter()
+        prediction = trafilatura.extract(text, include_comments=False) or ""
+        times.append(time.perf_counter() - start)
+        (out / f"{row['id']}.txt").write_text(prediction, encoding="utf-8")
+    return times
+
+
+def score(data: Path, pred: Path, report: Path) -> dict:
+    subprocess.run(
+        [
+            sys.executable,
+            str(data / "evaluate.py"),
+            "--data",
+            str(data),
+            "--pred",
+            str(pred),
+            "--json",
+            str(report),
+            "--bootstrap",
+            "200",
+            "--quiet",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    result = json.loads(report.read_text(encoding="utf-8"))
+    return next(iter(result["datasets"].values()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dataset directory")
+    parser.add_argument("--worst", type=int, default=10, help="list this many worst pages")
+    parser.add_argument("--keep", type=Path, help="keep predictions and reports in this folder")
+    parser.add_argument("--no-trafilatura", action="store_true", help="only run our cleaner")
+    args = parser.parse_args(argv)
+
+    rows = read_rows(args.data)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="anthology-bench-"))
+    (work / "sources").mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in ("anthology", "trafilatura"):
+        (work / name).mkdir(exist_ok=True)
+    times, errors = run_ours(args.data, rows, work / "anthology", work / "sources")
+    results["anthology"] = (score(args.data, work / "anthology", work / "anthology.json"), times)
+    if not args.no_trafilatura:
+        t_times = run_trafilatura(args.data, rows, work / "trafilatura")
+        if t_times is not None:
+            results["trafilatura"] = (
+                score(args.data, work / "trafilatura", work / "trafilatura.json"),
+                t_times,
+            )
+
+    print(f"{len(rows)} pages from {args.data}\n")
+    print(
+        "| extractor | F1 (± std) | precision | recall | empty | ms/page (median) | ms/page (mean) "
+        "|"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, (result, page_times) in results.items():
+        s = result["summary"]
+        print(
+            f"| {name} | {s['f1']:.3f} ± {s.get('f1_std', 0):.3f} | {s['precision']:.3f} | "
+            f"{s['recall']:.3f} | {s['empty']} | {1000 * statistics.median(page_times):.1f} | "
+            f"{1000 * statistics.fmean(page_times):.1f} |"
+        )
+
+    urls = {row["id"]: row.get("url", "") for row in rows}
+    pages = sorted(results["anthology"][0]["pages"], key=lambda p: p["page_f1"])
+    print(f"\nWorst {args.worst} pages (anthology):")
+    for p in pages[: args.worst]:
+        prec = "-" if p["precision"] is None else f"{p['precision']:.2f}"
+        rec = "-" if p["recall"] is None else f"{p['recall']:.2f}"
+        why = errors.get(p["id"], "")
+        print(
+            f"  {p['id'][:12]} F1={p['page_f1']:.2f} P={prec} R={rec} "
+            f"pred={p['pred_chars']} true={p['true_chars']} {urls[p['id']][:80]} {why}"
+        )
+    slow = sorted(zip(times, (r["id"] for r in rows), strict=True), reverse=True)[:3]
+    print(
+        "\nSlowest pages (anthology): " + ", ".join(f"{i[:12]} {1000 * t:.0f} ms" for t, i in slow)
+    )
+    print(f"\nPredictions and reports in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""The HTML cleaner on saved pages of the shapes the web serves, and on random hostile HTML."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from anthology.clean.html import _parse, _parsed_text_chars, _raw_text_chars, clean_html
+from anthology.clean.rules import default_rules
+from anthology.clean.typography import strip_tags
+from anthology.config import Edition
+from anthology.errors import SourceError
+from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.sources import Page, read_page
+
+from .conftest import FIXTURES
+
+HTML = FIXTURES / "html"
+EDITION = Edition(root=HTML, title="test")
+EXPECTED = tomllib.loads((HTML / "expected.toml").read_text(encoding="utf-8"))
+ARTICLES = sorted(name for name, case in EXPECTED.items() if "error" not in case)
+METADATA = ("title", "standfirst", "byline", "date", "publication", "url", "language")
+ALLOWED_INLINE = {"em", "strong", "a", "abbr", "q", "sup", "sub", "br"}
+
+
+def _clean(name: str) -> Article:
+    return clean_html(read_page(HTML / "sources" / name, EDITION), default_rules())
+
+
+def _inline_fragments(article: Article) -> list[str]:
+    fragments: list[str] = []
+    for block in article.body:
+        if isinstance(block, Paragraph | Heading):
+            fragments.append(block.html)
+        elif isinstance(block, Quote):
+            fragments.extend(block.paragraphs)
+        elif isinstance(block, ListBlock):
+            fragments.extend(block.items)
+        elif isinstance(block, Figure):
+            fragments.append(block.caption)
+    return fragments
+
+
+def _body_text(article: Article) -> str:
+    return "\n".join(strip_tags(f) for f in _inline_fragments(article))
+
+
+def _assert_allowlisted(article: Article) -> None:
+    """Only model blocks; inline XHTML well formed, with allowed elements and safe links only."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for block in article.body:
+        assert isinstance(block, Paragraph | Heading | Quote | ListBlock | Figure)
+        if isinstance(block, Heading):
+            assert 2 <= block.level <= 4
+        if isinstance(block, Figure):
+            assert not re.match(r"^([a-z]+:|/|\\)", block.src, re.I)
+            assert ".." not in Path(block.src).parts
+    for fragment in _inline_fragments(article):
+        root = etree.fromstring(f"<x>{fragment}</x>".encode(), parser)
+        for element in root.iter():
+            if element is root:
+                continue
+            assert element.tag in ALLOWED_INLINE, fragment
+            if element.tag == "a":
+                assert set(element.attrib) == {"href"}, fragment
+                assert re.match(r"^(https?://|mailto:)", element.attrib["href"], re.I), fragment
+            else:
+                assert not element.attrib, fragment
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_article_keeps_its_text_and_drops_the_furniture(name: str) -> None:
+    case = EXPECTED[name]
+    text = _body_text(_clean(name))
+    for phrase in case["with"]:
+        assert phrase in text, f"{name}: missing {phrase!r}"
+    for phrase in case["without"]:
+        assert phrase not in text, f"{name}: kept furniture {phrase!r}"
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_metadata_comes_from_the_most_trusted_source(name: str) -> None:
+    case = EXPECTED[name]
+    article = _clean(name)
+    for key in METADATA:
+        if key in case:
+            expected = case[key]
+            assert getattr(article, key) == expected, f"{name}: {key}"
+    if "date" in case:
+        assert isinstance(article.date, date)
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_output_is_allowlisted(name: str) -> None:
+    _assert_allowlisted(_clean(name))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, case in EXPECTED.items() if "error" in case))
+def test_pages_that_are_not_articles_are_refused(name: str) -> None:
+    with pytest.raises(SourceError, match=EXPECTED[name]["error"]) as caught:
+        _clean(name)
+    assert f"sources/{name}" in str(caught.value)
+
+
+def test_dropped_furniture_is_recorded_with_a_reason() -> None:
+    dropped = _clean("news-article.html").dropped
+    reasons = {d.reason for d in dropped}
+    assert any("share" in r for r in reasons)
+    assert any("newsletter" in r for r in reasons)
+    assert any(r == "navigation" or r == "header" for r in reasons)
+    assert any(d.text.startswith("Read more") for d in dropped)
+    assert all(d.text and d.reason for d in dropped)
+
+
+def test_local_figures_are_kept_and_remote_or_escaping_images_are_not() -> None:
+    article = _clean("magazine-feature.html")
+    figures = [b for b in article.body if isinstance(b, Figure)]
+    assert [f.src for f in figures] == ["images/bridge.gif", "images/workshop.gif"]
+    assert figures[0].alt == "A bamboo bridge over a brown river"
+    assert figures[0].caption.endswith("<em>Photograph: Helen Okafor</em>")
+    assert figures[1].alt == "Rope drying in the workshop"  # read from data-src, not the data: URI
+    reasons = [d.reason for d in article.dropped]
+    assert "remote image not fetched: https://images.example.net/river-800.jpg" in reasons
+    assert "image not found inside the sources folder: ../outside.gif" in reasons
+
+
+def test_links_are_absolute_and_safe() -> None:
+    article = _clean("news-article.html")
+    blog = _clean("blog-post.html")
+    feature = _clean("magazine-feature.html")
+    html = "".join(_inline_fragments(blog) + _inline_fragments(feature))
+    assert '<a href="https://www.example.org/bread-basics">bread basics guide</a>' in html
+    assert "javascript" not in html and "onclick" not in html and "onmouseover" not in html
+    assert "A report on the failure" in _body_text(feature)  # the link is gone, its text stays
+    assert "H<sub>2</sub>O" in html and "<strong>decades</strong>" in html
+    assert all("<a " not in f for f in _inline_fragments(article))  # relative links only teasers
+
+
+def test_typography_applies_to_text_not_markup() -> None:
+    html = "".join(_inline_fragments(_clean("blog-post.html")))
+    assert "don\u2019t" in html and "flour on <em>everything</em>." in html
+    page = Page(
+        path=Path("/nonexistent/sources/q.html"),
+        name="q.html",
+        shown="sources/q.html",
+        kind="html",
+        text="<html><body><article>"
+        + "".join(
+            f"<p>He said \"<em>yes</em>\" -- and then, 'no'... That was the end of story "
+            f"number {n}, which took years to tell in full.</p>"
+            for n in range(3)
+        )
+        + "</article></body></html>",
+    )
+    first = clean_html(page, default_rules()).body[0]
+    assert first.html.startswith(
+        "He said \u201c<em>yes</em>\u201d\u2014and then, \u2018no\u2019\u2026"
+    )
+
+
+def test_deep_nesting_loses_no_text_silently() -> None:
+    prose = "<p>" + "A sentence of the article that carries on for a while, as prose does. " * 4
+    text = (
+        "<html><body>" + "<div>" * 3000 + prose + "DEEPEST</p>" + "</div>" * 3000 + "</body></html>"
+    )
+    page = Page(
+        path=Path("/nonexistent/sources/deep.html"),
+        name="deep.html",
+        shown="sources/deep.html",
+        kind="html",
+        text=text,
+    )
+    try:
+        article = clean_html(page, default_rules())
+    except SourceError as exc:
+        assert "lost" in str(exc) or "nested" in str(exc)
+    else:
+        assert "DEEPEST" in _body_text(article)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_parser_text_check_agrees_on_ordinary_pages(name: str) -> None:
+    page = read_page(HTML / "sources" / name, EDITION)
+    raw = _raw_text_chars(page.text)
+    assert abs(raw - _parsed_text_chars(_parse(page))) <= raw * 0.02
+
+
+# ------------------------------------------------------------------------- hostile HTML
+
+_TAGS = [
+    "p",
+    "div",
+    "span",
+    "a",
+    "em",
+    "b",
+    "i",
+    "h1",
+    "h2",
+    "h5",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "tr",
+    "td",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "script",
+    "style",
+    "iframe",
+    "svg",
+    "form",
+    "object",
+    "embed",
+    "nav",
+    "aside",
+    "footer",
+    "pre",
+    "br",
+    "sup",
+    "q",
+    "abbr",
+    "math",
+    "template",
+    "noscript",
+    "select",
+    "article",
+    "section",
+    "time",
+    "code",
+]
+_ATTRS = st.sampled_from(
+    [
+        "",
+        ' href="javascript:alert(1)"',
+        ' href=" java\tscript:alert(1)"',
+        ' href="http://x.org/a"',
+        ' href="mailto:a@b.c"',
+        ' href="file:///etc/passwd"',
+        ' href="../../secret.html"',
+        ' href="data:text/html,<script>"',
+        ' src="x.png" onerror="alert(1)"',
+        ' onclick="evil()"',
+        ' style="display:none"',
+        ' class="share related comments"',
+        ' class="article-body"',
+        ' src="/etc/passwd"',
+        ' src="../../../etc/passwd"',
+        ' data-src="//evil.example/x.gif"',
+        ' srcset="http://x.org/a.jpg 2x"',
+        " hidden",
+        ' itemprop="articleBody"',
+        ' id="content"',
+    ]
+)
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60
+) | st.sampled_from(
+    [
+        "A long enough sentence of prose, with commas, that could be part of an article.",
+        "<script>alert(1)</script>",
+        "&lt;b&gt;",
+        "&amp;",
+        "]]>",
+        "<!--",
+        "-->",
+        "\"quoted\" 'text'",
+        "<![CDATA[x]]>",
+        "&#0;",
+        "&#x110000;",
+        "\u202e",
+        "<?xml?>",
+    ]
+)
+
+
+def _element(children: st.SearchStrategy) -> st.SearchStrategy:
+    return st.builds(
+        lambda tag, attrs, kids, closed: (
+            f"<{tag}{attrs}>{''.join(kids)}" + (f"</{tag}>" if closed else "")
+        ),
+        st.sampled_from(_TAGS),
+        _ATTRS,
+        st.lists(children, max_size=5),
+        st.booleans(),
+    )
+
+
+_HTML = st.recursive(_TEXT, _element, max_leaves=40).map(
+    lambda body: "<html><head><title>t</title></head><body>" + body + "</body></html>"
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        _HTML, st.text(max_size=300), st.binary(max_size=200).map(lambda b: b.decode("latin-1"))
+    )
+)
+def test_random_html_never_raises_anything_but_source_error(text: str) -> None:
+    page = Page(
+        path=Path("/nonexistent/sources/r.html"),
+        name="r.html",
+        shown="sources/r.html",
+        kind="html",
+        text=text,
+    )
+    try:
+        article = clean_html(page, default_rules())
+    except SourceError:
+        return
+    _assert_allowlisted(article)
