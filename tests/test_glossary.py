@@ -262,6 +262,12 @@ def test_pdf_glossary_pages_contain_the_terms(built) -> None:
         if p.strip().startswith("Glossary") and "The words, people" in p
     )
     glossary_text = "\n".join(pages[glossary_start:])
+    # Page references are printed page numbers (folios), which start at 1 with the first part.
+    by_folio = {}
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines and lines[-1].isdigit():
+            by_folio[int(lines[-1])] = page
     checked = 0
     for entry in book.glossary:
         match = re.search(
@@ -273,7 +279,7 @@ def test_pdf_glossary_pages_contain_the_terms(built) -> None:
             low, _, high = piece.strip().partition("–")
             numbers.extend(range(int(low), int(high or low) + 1))
         for number in numbers:
-            page = " ".join(re.sub(r"[-\u00ad\u2010]\s*\n\s*", "", pages[number - 1]).split())
+            page = " ".join(re.sub(r"[-\u00ad\u2010]\s*\n\s*", "", by_folio[number]).split())
             assert any(
                 " ".join(form.split()).casefold() in page.casefold() for form in entry.forms
             ), (entry.term, number)

@@ -18,7 +18,7 @@ def _emitted_classes() -> set[str]:
     ]
     for template in emitters:
         text = template.read_text(encoding="utf-8")
-        for value in re.findall(r'class="([^"]+)"', re.sub(r"\{\{.*?\}\}", " ", text)):
+        for value in re.findall(r'class="([^"]+)"', re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text)):
             classes.update(value.split())
     return classes
 

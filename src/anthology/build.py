@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from anthology.assemble import assemble
@@ -43,6 +43,7 @@ def run(
     output: Path | None = None,
     style: str = "",
     report: Callable[[str], None] = lambda message: None,
+    print_options: dict | None = None,
 ) -> BuildResult:
     """Build the edition in ``root`` into each of ``targets``.
 
@@ -52,13 +53,16 @@ def run(
         output: a folder for the books, or a file name when there is one target.
         style: a look from ``styles/`` layered over the default.
         report: called with one line per finished stage.
+        print_options: overrides of book.toml's [print] (page, shop, variant).
 
     Raises:
         BuildError: bad input; nothing in ``build/`` has been touched.
     """
     edition, book = prepare(root, report)
+    if print_options:
+        edition = replace(edition, print=replace(edition.print, **print_options))
     result = BuildResult(book=book)
-    renderers = [_renderer(target, edition.root, style or edition.style) for target in targets]
+    renderers = [_renderer(target, edition, style or edition.style) for target in targets]
     destinations = {
         r.name: _destination(r, book, edition.root, output, len(targets)) for r in renderers
     }
@@ -79,7 +83,9 @@ def run(
                 result.diagnostics.append(
                     Diagnostic("render-001", "warning", renderer.name, message)
                 )
-            report(f"{renderer.name}: {_shown(final)}")
+            result.diagnostics.extend(getattr(renderer, "diagnostics", []))
+            pages = getattr(renderer, "page_count", 0)
+            report(f"{renderer.name}: {_shown(final)}" + (f" ({pages} pages)" if pages else ""))
         for temp, final in written:
             os.replace(temp, final)
             result.outputs[final.suffix.lstrip(".")] = final
@@ -124,21 +130,23 @@ def prepare(
     return edition, book
 
 
-def _renderer(target: str, root: Path, style: str):
-    from anthology.render.styles import style_layers
+def _renderer(target: str, edition: Edition, style: str):
+    from anthology.render.styles import default_styles_dir, style_layers
     from anthology.resources import ResourceGate
 
+    root = edition.root
     if target == "epub":
         from anthology.render.epub import EpubRenderer
 
-        return EpubRenderer(style_layers(root, "epub", style))
+        layers = style_layers(root, "epub", style)
+        gate = ResourceGate([root / "sources", *(s.path.parent for s in layers)])
+        return EpubRenderer(layers, gate)
     if target == "pdf":
         from anthology.render.pdf import PdfRenderer
-        from anthology.render.styles import default_styles_dir
 
         layers = style_layers(root, "print", style)
         gate = ResourceGate([root, default_styles_dir(), *(s.path.parent for s in layers)])
-        return PdfRenderer(layers, gate, root / "sources")
+        return PdfRenderer(layers, gate, root / "sources", edition.print)
     raise BuildError(f'unknown target "{target}" (choose epub or pdf)')
 
 

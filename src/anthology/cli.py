@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from anthology import __version__
+from anthology.config import PAGE_SIZES, PDF_VARIANTS, page_size_name
 from anthology.errors import BuildError
 
 EXAMPLES = """
@@ -69,8 +70,50 @@ def _build_options(command):
     return command
 
 
+def _print_options(command):
+    options = [
+        click.option(
+            "--page-size",
+            type=click.Choice(list(PAGE_SIZES), case_sensitive=False),
+            default=None,
+            help="Trim size (default: [print] page in book.toml, or A5).",
+        ),
+        click.option(
+            "--print-shop",
+            is_flag=True,
+            default=None,
+            help="Bleed, crop marks, PDF/X-4 and an even page count, for a printer.",
+        ),
+        click.option(
+            "--pdf-variant",
+            type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+            default=None,
+            help="PDF variant (default pdf/ua-1; pdf/x-4 for --print-shop).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _overrides(page_size: str | None, print_shop: bool | None, pdf_variant: str | None) -> dict:
+    overrides: dict = {}
+    if page_size:
+        overrides["page"] = page_size_name(page_size)
+    if print_shop:
+        overrides["shop"] = True
+    if pdf_variant:
+        overrides["variant"] = pdf_variant.lower()
+    return overrides
+
+
 def _run(
-    targets: tuple[str, ...], project: Path, output: Path | None, style: str, quiet: bool
+    targets: tuple[str, ...],
+    project: Path,
+    output: Path | None,
+    style: str,
+    quiet: bool,
+    print_options: dict | None = None,
 ) -> None:
     from anthology.build import run
 
@@ -79,7 +122,14 @@ def _run(
             click.echo(line)
 
     try:
-        result = run(project, targets=targets, output=output, style=style, report=report)
+        result = run(
+            project,
+            targets=targets,
+            output=output,
+            style=style,
+            report=report,
+            print_options=print_options,
+        )
     except BuildError as exc:
         _fail(exc)
     if not quiet:
@@ -96,16 +146,45 @@ def epub(project: Path, output: Path | None, style: str, quiet: bool) -> None:
 
 @main.command()
 @_build_options
-def pdf(project: Path, output: Path | None, style: str, quiet: bool) -> None:
-    """Build the print PDF edition (build/<title>.pdf)."""
-    _run(("pdf",), project, output, style, quiet)
+@_print_options
+def pdf(
+    project: Path,
+    output: Path | None,
+    style: str,
+    quiet: bool,
+    page_size: str | None,
+    print_shop: bool | None,
+    pdf_variant: str | None,
+) -> None:
+    """Build the print PDF edition (build/<title>.pdf).
+
+    The reading PDF is tagged PDF/UA-1 (screen readers, reflow); --print-shop makes the file a
+    printer asks for: 3 mm bleed, crop and registration marks, PDF/X-4, an even page count.
+    """
+    _run(("pdf",), project, output, style, quiet, _overrides(page_size, print_shop, pdf_variant))
 
 
 @main.command(name="all")
 @_build_options
-def all_(project: Path, output: Path | None, style: str, quiet: bool) -> None:
+@_print_options
+def all_(
+    project: Path,
+    output: Path | None,
+    style: str,
+    quiet: bool,
+    page_size: str | None,
+    print_shop: bool | None,
+    pdf_variant: str | None,
+) -> None:
     """Build both editions."""
-    _run(("epub", "pdf"), project, output, style, quiet)
+    _run(
+        ("epub", "pdf"),
+        project,
+        output,
+        style,
+        quiet,
+        _overrides(page_size, print_shop, pdf_variant),
+    )
 
 
 @main.group()

@@ -58,6 +58,47 @@ class PartConfig:
     articles: tuple[ArticleEntry, ...]
 
 
+# Trim sizes in millimetres (width, height).
+PAGE_SIZES: dict[str, tuple[float, float]] = {
+    "A5": (148, 210),
+    "B-format": (129, 198),
+    "Demy": (138, 216),
+    "Royal": (156, 234),
+    "US-trade": (152.4, 228.6),
+    "A4": (210, 297),
+    "Letter": (215.9, 279.4),
+}
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4", "pdf/x-1a", "none")
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How the PDF is made: ``[print]`` in book.toml, overridden by command-line options."""
+
+    page: str = "A5"  # a name in PAGE_SIZES
+    shop: bool = False  # bleed, crop marks, PDF/X, an even page count
+    bleed_mm: float = 3.0
+    variant: str = ""  # "" picks pdf/ua-1, or pdf/x-4 for the print shop
+    paper: str = "80gsm"  # for the cover's spine: a paper weight or a thickness in mm
+
+    @property
+    def pdf_variant(self) -> str | None:
+        """The WeasyPrint PDF variant, or None for a plain PDF."""
+        variant = self.variant or ("pdf/x-4" if self.shop else "pdf/ua-1")
+        return None if variant == "none" else variant
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """(width, height) of the trimmed page."""
+        return PAGE_SIZES[self.page]
+
+
+def page_size_name(value: str) -> str | None:
+    """The canonical name of a page size, accepting any case and spaces ("us trade")."""
+    wanted = re.sub(r"[\s_]+", "-", value.strip()).casefold()
+    return next((name for name in PAGE_SIZES if name.casefold() == wanted), None)
+
+
 @dataclass(frozen=True)
 class Edition:
     """The edition folder and everything ``book.toml`` says about it."""
@@ -76,6 +117,7 @@ class Edition:
     style: str = ""
     glossary: tuple[GlossaryEntry, ...] = ()
     index_extra: tuple[str, ...] = ()
+    print: PrintOptions = PrintOptions()
 
     @property
     def sources(self) -> Path:
@@ -96,6 +138,14 @@ BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "style": (str, "The look to use from styles/ (a folder name)."),
     "parts": (list, "The themed parts, in reading order ([[parts]] tables)."),
     "index": (dict, "The back-of-book index: [index] extra = [names and terms to index]."),
+    "print": (dict, "The print edition: [print] page, shop, bleed, variant, paper."),
+}
+PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "page": (str, f"Trim size: {', '.join(PAGE_SIZES)}."),
+    "shop": (bool, "true for a print-shop PDF: bleed, crop marks, PDF/X-4, even page count."),
+    "bleed": ((int, float, str), "Bleed in millimetres (default 3)."),
+    "variant": (str, f"PDF variant: {', '.join(PDF_VARIANTS)} (default pdf/ua-1)."),
+    "paper": ((str, int, float), 'Paper for the cover spine: "80gsm" or a thickness in mm.'),
 }
 INDEX_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "extra": (list, "Names and terms to index besides the glossary's entries."),
@@ -261,6 +311,7 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
                 problems.add("[index] extra must be a list of names", index_line or None)
             else:
                 index_extra = tuple(x.strip() for x in extra)
+    print_options = _print_options(problems, data.get("print", {}))
     problems.raise_if_any()
     return Edition(
         root=root,
@@ -276,7 +327,83 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
         configured=True,
         style=data.get("style", "").strip(),
         index_extra=index_extra,
+        print=print_options,
     )
+
+
+def _print_options(problems: _Problems, table: object) -> PrintOptions:
+    if not isinstance(table, dict):
+        return PrintOptions()
+    section = problems.line_of("[print]") or 0
+    _check_keys(problems, table, PRINT_KEYS, "[print]", section_line=section)
+    options = PrintOptions()
+    page = table.get("page")
+    if isinstance(page, str):
+        name = page_size_name(page)
+        if name is None:
+            problems.add(
+                f"[print] page must be one of {', '.join(PAGE_SIZES)}, not {page!r}",
+                problems.line_of("page", after=section),
+            )
+        else:
+            options = replace(options, page=name)
+    if isinstance(table.get("shop"), bool):
+        options = replace(options, shop=table["shop"])
+    bleed = table.get("bleed")
+    if bleed is not None and not isinstance(bleed, bool):
+        millimetres = parse_length_mm(bleed)
+        if millimetres is None or not 0 <= millimetres <= 10:
+            problems.add(
+                f'[print] bleed must be a length up to 10 mm, such as 3 or "3mm", not {bleed!r}',
+                problems.line_of("bleed", after=section),
+            )
+        else:
+            options = replace(options, bleed_mm=millimetres)
+    variant = table.get("variant")
+    if isinstance(variant, str):
+        if variant.lower() not in PDF_VARIANTS:
+            problems.add(
+                f"[print] variant must be one of {', '.join(PDF_VARIANTS)}, not {variant!r}",
+                problems.line_of("variant", after=section),
+            )
+        else:
+            options = replace(options, variant=variant.lower())
+    paper = table.get("paper")
+    if paper is not None and not isinstance(paper, bool):
+        if paper_thickness_mm(paper) is None:
+            problems.add(
+                f'[print] paper must be a weight such as "80gsm" or a thickness in mm, '
+                f"not {paper!r}",
+                problems.line_of("paper", after=section),
+            )
+        else:
+            options = replace(options, paper=str(paper))
+    return options
+
+
+def parse_length_mm(value: object) -> float | None:
+    """Millimetres from 3, 3.5, "3mm", "0.125in" or "9pt"; None if it is not a length."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"\s*([\d.]+)\s*(mm|cm|in|pt)?\s*", value)
+    if not match:
+        return None
+    try:
+        number = float(match.group(1))
+    except ValueError:
+        return None
+    return number * {"mm": 1, None: 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72}[match.group(2)]
+
+
+def paper_thickness_mm(value: object) -> float | None:
+    """The thickness of one leaf: from a weight ("80gsm": about 0.1 mm) or a length in mm."""
+    if isinstance(value, str) and (match := re.fullmatch(r"\s*(\d+)\s*gsm\s*", value.lower())):
+        # Uncoated book wove: bulk about 1.25 cm³/g, so thickness ≈ weight × 1.25 µm.
+        return int(match.group(1)) * 1.25 / 1000
+    length = parse_length_mm(value)
+    return length if length is not None and 0.03 <= length <= 0.5 else None
 
 
 def load_glossary(root: Path) -> tuple[GlossaryEntry, ...]:
@@ -448,7 +575,8 @@ def _check_keys(
             problems.add(f'{where}: unknown key "{key}" (known keys: {known})', line)
             continue
         expected = schema[key][0]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        allowed = expected if isinstance(expected, tuple) else (expected,)
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
             names = expected if isinstance(expected, tuple) else (expected,)
             wanted = " or ".join(_type_name(t) for t in names)
             problems.add(f'{where}: "{key}" must be {wanted}, not {_type_name(type(value))}', line)

@@ -10,6 +10,7 @@ from pathlib import Path
 from anthology.model import Book
 from anthology.render.documents import Document, epub_documents, epub_page, show_parts
 from anthology.render.styles import Stylesheet
+from anthology.resources import ResourceGate
 
 ACCESSIBILITY = (
     ("schema:accessMode", "textual"),
@@ -33,8 +34,9 @@ class EpubRenderer:
     name = "epub"
     suffix = ".epub"
 
-    def __init__(self, stylesheets: list[Stylesheet]):
+    def __init__(self, stylesheets: list[Stylesheet], gate: ResourceGate | None = None):
         self.stylesheets = stylesheets
+        self.gate = gate
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic)."""

@@ -1,4 +1,10 @@
-"""Book → print PDF through WeasyPrint: the same documents joined into one HTML, print CSS."""
+"""Book → print PDF through WeasyPrint: the same documents joined into one HTML, print CSS.
+
+The page size, margins and (for the print shop) bleed and crop marks come from the edition's
+print options as a CSS layer of their own, placed just after the default ``print.css`` so that
+a look can still change them. A first layout finds the pages every indexed term falls on; the
+glossary and index are then filled in and the book laid out again.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,19 @@ import hashlib
 import logging
 from pathlib import Path
 
-from anthology.errors import BuildError
+from anthology.config import PrintOptions
+from anthology.errors import BuildError, Diagnostic
 from anthology.glossary import page_ranges
 from anthology.model import Book
-from anthology.render.documents import print_html
+from anthology.render.documents import print_html, show_parts
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
 
 FONTS = "EB Garamond"
+MIN_DPI = 300
+# The A5 margins everything else is scaled from (millimetres).
+_A5 = {"width": 148.0, "height": 210.0, "top": 18.0, "bottom": 20.0, "inner": 20.0, "outer": 16.0}
+_WORDS_PER_A5_PAGE = 330
 
 
 class _Collect(logging.Handler):
@@ -25,17 +36,53 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def page_css(options: PrintOptions, words: int) -> str:
+    """The generated layer: trim size, margins scaled to it, a gutter that grows with the book.
+
+    Binders need more inner margin the thicker the book: 2 mm more for every hundred pages
+    past the first hundred, up to 8 mm, estimated from the word count.
+    """
+    width, height = options.size_mm
+    across, down = width / _A5["width"], height / _A5["height"]
+    area = across * down
+    estimated_pages = words / (_WORDS_PER_A5_PAGE * area) if area else 0
+    gutter = min(8.0, max(0.0, (estimated_pages - 100) / 100 * 2))
+    top, bottom = _A5["top"] * down, _A5["bottom"] * down
+    inner, outer = _A5["inner"] * across + gutter, _A5["outer"] * across
+    font_size = 10.5 * min(max(across, 1.0), 1.05)
+    css = [
+        f"/* generated from [print]: {options.page}, about {estimated_pages:.0f} pages */",
+        f"@page {{ size: {width}mm {height}mm; margin: {top:.1f}mm {outer:.1f}mm "
+        f"{bottom:.1f}mm {inner:.1f}mm; }}",
+        f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}",
+        f"@page :right {{ margin-left: {inner:.1f}mm; margin-right: {outer:.1f}mm; }}",
+        f"html {{ font-size: {font_size:.2f}pt; }}",
+    ]
+    if options.shop:
+        css.append(f"@page {{ bleed: {options.bleed_mm}mm; marks: crop cross; }}")
+    return "\n".join(css) + "\n"
+
+
 class PdfRenderer:
     """Writes the print edition."""
 
     name = "pdf"
     suffix = ".pdf"
 
-    def __init__(self, stylesheets: list[Stylesheet], gate: ResourceGate, base_dir: Path):
+    def __init__(
+        self,
+        stylesheets: list[Stylesheet],
+        gate: ResourceGate,
+        base_dir: Path,
+        options: PrintOptions | None = None,
+    ):
         self.stylesheets = stylesheets
         self.gate = gate
         self.base_dir = base_dir
+        self.options = options or PrintOptions()
         self.warnings: list[str] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.page_count = 0
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
@@ -43,13 +90,20 @@ class PdfRenderer:
 
         fetcher = self.gate.weasyprint_fetcher()
         base_url = self.base_dir.resolve().as_uri() + "/"
-        stylesheets = [
-            weasyprint.CSS(
-                string=sheet.text, base_url=sheet.path.resolve().as_uri(), url_fetcher=fetcher
-            )
-            for sheet in self.stylesheets
+        words = sum(chapter.article.word_count for chapter in book.chapters)
+        layers = [
+            weasyprint.CSS(string=s.text, base_url=s.path.resolve().as_uri(), url_fetcher=fetcher)
+            for s in self.stylesheets
         ]
-        options = {"custom_metadata": True, "attachments": []}
+        generated = weasyprint.CSS(string=page_css(self.options, words), url_fetcher=fetcher)
+        # The generated page layer goes right after the default print.css.
+        position = next(
+            (i + 1 for i, s in enumerate(self.stylesheets) if s.uid == "default-print"),
+            len(layers),
+        )
+        stylesheets = [*layers[:position], generated, *layers[position:]]
+        variant = self.options.pdf_variant
+        options = {"custom_metadata": True, "attachments": [], "pdf_variant": variant}
 
         def layout(document_html: str):
             html = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher)
@@ -62,10 +116,18 @@ class PdfRenderer:
             document_html = print_html(book, FONTS)
             document = layout(document_html)
             if book.index:
-                # Page references for the glossary and index come from a first layout; the
-                # back matter follows every chapter, so filling them in moves no chapter.
+                # The back matter follows every chapter, so filling in its page numbers moves
+                # no chapter: the pages found in the first layout stay right.
                 document_html = print_html(book, FONTS, page_references(book, document))
                 document = layout(document_html)
+            if self.options.shop and len(document.pages) % 2:
+                # Printers fold sheets: the book ends on an even page, a blank one if need be.
+                blank = _blank_page(document)
+                if blank is not None:
+                    document = document.copy([*document.pages, blank])
+            self.page_count = len(document.pages)
+            if self.options.shop:
+                self.diagnostics.extend(low_resolution_images(document, self.base_dir))
             # A fixed identifier from the content keeps rebuilds byte-identical.
             identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
             document.write_pdf(out, pdf_identifier=identifier, **options)
@@ -76,14 +138,70 @@ class PdfRenderer:
         self.warnings = collector.messages
 
 
-def page_references(book: Book, document) -> dict[str, str]:
-    """For each index entry, the pages its uses fall on, as ranges ("3–5, 9")."""
+def body_start(book: Book) -> str:
+    """The id of the section where arabic page numbering starts (the first part or chapter)."""
+    return book.parts[0].id if show_parts(book) else book.chapters[0].id
+
+
+def folios(document, start_anchor: str) -> dict[str, int]:
+    """The printed page number of every anchor: arabic numbers count from ``start_anchor``."""
     page_of: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+    for index, page in enumerate(document.pages):
         for anchor in page.anchors:
-            page_of.setdefault(anchor, number)
+            page_of.setdefault(anchor, index)
+    start = page_of.get(start_anchor, 0)
+    return {anchor: index - start + 1 for anchor, index in page_of.items()}
+
+
+def page_references(book: Book, document) -> dict[str, str]:
+    """For each index entry, the printed pages its uses fall on, as ranges ("3–5, 9")."""
+    page_of = folios(document, body_start(book))
     pages: dict[str, list[int]] = {entry.id: [] for entry in book.index}
     for occurrence in book.occurrences:
         if occurrence.anchor in page_of:
             pages[occurrence.entry_id].append(page_of[occurrence.anchor])
     return {entry_id: page_ranges(numbers) for entry_id, numbers in pages.items()}
+
+
+def _blank_page(document):
+    """A page of the document with nothing on it (the back of the half-title), if any."""
+    for page in document.pages[:4]:
+        if not page.anchors and not page.links and _is_empty(page):
+            return page
+    return None
+
+
+def _is_empty(page) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    return not any(isinstance(b, boxes.TextBox) for b in page._page_box.descendants())
+
+
+def low_resolution_images(document, base_dir: Path) -> list[Diagnostic]:
+    """A warning for each image printed at less than 300 dpi."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():
+            if not isinstance(box, boxes.InlineReplacedBox | boxes.BlockReplacedBox):
+                continue
+            image = box.replacement
+            width_px = getattr(image, "width", None) or getattr(image, "_intrinsic_width", None)
+            if not width_px or not box.width:
+                continue
+            printed_inches = box.width / 96  # CSS pixels
+            dpi = width_px / printed_inches
+            name = box.element.get("src", "image") if box.element is not None else "image"
+            if dpi < MIN_DPI and name not in seen:
+                seen.add(name)
+                found.append(
+                    Diagnostic(
+                        "print-001",
+                        "warning",
+                        name,
+                        f"printed at {dpi:.0f} dpi on page {number}, below {MIN_DPI} dpi",
+                    )
+                )
+    return found
