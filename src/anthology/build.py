@@ -140,7 +140,7 @@ def _renderer(target: str, edition: Edition, style: str):
 
         layers = style_layers(root, "epub", style)
         gate = ResourceGate([root / "sources", *(s.path.parent for s in layers)])
-        return EpubRenderer(layers, gate)
+        return EpubRenderer(layers, gate, root / "sources")
     if target == "pdf":
         from anthology.render.pdf import PdfRenderer
 

@@ -112,7 +112,7 @@ def apparatus(book: Book) -> dict:
     }
 
 
-def epub_documents(book: Book) -> list[Document]:
+def epub_documents(book: Book, image_href: Callable[[str], str] | None = None) -> list[Document]:
     """The EPUB's content documents in reading order (the nav document among them)."""
     files = {"titlepage": "titlepage.xhtml", "toc": "nav.xhtml"}
     files.update({doc_id: f"{doc_id}.xhtml" for doc_id, _ in book.back_matter})
@@ -163,7 +163,7 @@ def epub_documents(book: Book) -> list[Document]:
                         "epub_body.xhtml",
                         kind="chapter",
                         chapter=chapter,
-                        blocks=blocks_html(chapter),
+                        blocks=blocks_html(chapter, image_href),
                         **common,
                     ),
                 )
@@ -193,7 +193,12 @@ def epub_page(doc: Document, book: Book, stylesheets: list[str]) -> str:
     )
 
 
-def print_html(book: Book, fonts: str, pages: dict[str, str] | None = None) -> str:
+def print_html(
+    book: Book,
+    fonts: str,
+    pages: dict[str, str] | None = None,
+    image_href: Callable[[str], str] | None = None,
+) -> str:
     """The whole book as one HTML document for the print renderer.
 
     Args:
@@ -206,7 +211,7 @@ def print_html(book: Book, fonts: str, pages: dict[str, str] | None = None) -> s
         pages = {e.id: "000, 000" for e in book.index}
     # On paper a term's mark leads to its glossary entry (there are no popup notes).
     blocks = {
-        chapter.id: blocks_html(chapter).replace(f'href="#n-{chapter.id}-', 'href="#')
+        chapter.id: blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
         for chapter in book.chapters
     }
     return render_template(

@@ -7,8 +7,9 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from anthology.model import Book
+from anthology.model import Book, Figure
 from anthology.render.documents import Document, epub_documents, epub_page, show_parts
+from anthology.render.images import prepare_image
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
 
@@ -34,9 +35,10 @@ class EpubRenderer:
     name = "epub"
     suffix = ".epub"
 
-    def __init__(self, stylesheets: list[Stylesheet], gate: ResourceGate | None = None):
+    def __init__(self, stylesheets: list[Stylesheet], gate: ResourceGate, sources: Path):
         self.stylesheets = stylesheets
         self.gate = gate
+        self.sources = sources
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic)."""
@@ -91,8 +93,26 @@ class EpubRenderer:
                 )
             )
 
+        images: dict[str, str] = {}
+        for chapter in book.chapters:
+            for block in chapter.article.body:
+                if isinstance(block, Figure) and block.src not in images:
+                    prepared = prepare_image(
+                        self.sources / block.src, self.gate, f"sources/{block.src}"
+                    )
+                    images[block.src] = f"images/{prepared.name}"
+                    if package.get_item_with_href(images[block.src]) is None:
+                        package.add_item(
+                            epub.EpubItem(
+                                uid=prepared.name.split(".")[0],
+                                file_name=images[block.src],
+                                media_type=prepared.media_type,
+                                content=prepared.data,
+                            )
+                        )
+
         items: dict[str, epub.EpubHtml] = {}
-        for doc in epub_documents(book):
+        for doc in epub_documents(book, images.__getitem__):
             item = RawDocument(
                 uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language
             )

@@ -83,6 +83,7 @@ class PdfRenderer:
         self.warnings: list[str] = []
         self.diagnostics: list[Diagnostic] = []
         self.page_count = 0
+        self._image_href = _image_href_for(base_dir)
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
@@ -113,12 +114,13 @@ class PdfRenderer:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document_html = print_html(book, FONTS)
+            document_html = print_html(book, FONTS, image_href=self._image_href)
             document = layout(document_html)
             if book.index:
                 # The back matter follows every chapter, so filling in its page numbers moves
                 # no chapter: the pages found in the first layout stay right.
-                document_html = print_html(book, FONTS, page_references(book, document))
+                references = page_references(book, document)
+                document_html = print_html(book, FONTS, references, self._image_href)
                 document = layout(document_html)
             if self.options.shop and len(document.pages) % 2:
                 # Printers fold sheets: the book ends on an even page, a blank one if need be.
@@ -136,6 +138,13 @@ class PdfRenderer:
         finally:
             logger.removeHandler(collector)
         self.warnings = collector.messages
+
+
+def _image_href_for(sources: Path):
+    def href(src: str) -> str:
+        return (sources / src).resolve().as_uri()
+
+    return href
 
 
 def body_start(book: Book) -> str:
