@@ -7,6 +7,7 @@ HTML. Links are written through ``href(target, anchor)``, which each medium supp
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -211,7 +212,9 @@ def print_html(
         pages = {e.id: "000, 000" for e in book.index}
     # On paper a term's mark leads to its glossary entry (there are no popup notes).
     blocks = {
-        chapter.id: blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
+        chapter.id: links_as_notes(
+            blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
+        )
         for chapter in book.chapters
     }
     return render_template(
@@ -224,6 +227,23 @@ def print_html(
         href=lambda target, anchor=None: f"#{anchor or target}",
         **apparatus(book),
     )
+
+
+_EXTERNAL_LINK = re.compile(r'<a href="((?:https?|mailto):[^"]*)">(.*?)</a>', re.S)
+
+
+def links_as_notes(body: str) -> str:
+    """Paper cannot click: each external link keeps its text and gains a footnote with its URL."""
+
+    def note(match: re.Match[str]) -> str:
+        url, text = match.group(1), match.group(2)
+        shown = url.removeprefix("mailto:")
+        return (
+            f'<a class="external-link" href="{url}">{text}</a>'
+            f'<span class="link-note">{shown}</span>'
+        )
+
+    return _EXTERNAL_LINK.sub(note, body)
 
 
 def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None) -> str:

@@ -20,7 +20,7 @@ from anthology.render.documents import print_html, show_parts
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
 
-FONTS = "EB Garamond"
+FONTS = "EB Garamond"  # the face named in the colophon; base.css asks for its text cut
 MIN_DPI = 300
 # The A5 margins everything else is scaled from (millimetres).
 _A5 = {"width": 148.0, "height": 210.0, "top": 18.0, "bottom": 20.0, "inner": 20.0, "outer": 16.0}
