@@ -51,6 +51,7 @@ def test_epub_structure_and_metadata(built) -> None:
         "schema:accessibilityFeature",
         "schema:accessibilityHazard",
         "schema:accessibilitySummary",
+        '<package xml:lang="en-GB"',
     ):
         assert needle in opf, needle
     # The navigation: parts → chapters → in-chapter headings, and landmarks.

@@ -141,7 +141,7 @@ class EpubRenderer:
                     "epub3_landmark": False,
                 },
             )
-            _repack(raw, out, modified)
+            _repack(raw, out, modified, book.language)
         finally:
             raw.unlink(missing_ok=True)
 
@@ -178,7 +178,7 @@ def _strip_comments(data: bytes) -> bytes:
     return _COMMENT.sub(b"", data)
 
 
-def _repack(raw: Path, out: Path, modified: datetime) -> None:
+def _repack(raw: Path, out: Path, modified: datetime, language: str) -> None:
     """Rewrite the zip: mimetype first and stored, a fixed member order, fixed timestamps.
 
     ebooklib stamps members with the current time, so its own output differs between builds.
@@ -193,6 +193,9 @@ def _repack(raw: Path, out: Path, modified: datetime) -> None:
             data = source.read(name)
             if name.endswith((".xhtml", ".opf", ".ncx")):
                 data = _strip_comments(data)
+            if name.endswith(".opf") and b"xml:lang=" not in data.split(b">", 2)[1]:
+                # Accessibility checkers (Ace: epub-lang) want the package's language too.
+                data = data.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.create_system = 3
