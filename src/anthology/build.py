@@ -10,6 +10,8 @@ from pathlib import Path
 
 from anthology.assemble import assemble
 from anthology.clean import clean
+from anthology.clean.across import drop_repeated_across
+from anthology.clean.rules import edition_rules
 from anthology.config import Edition, load_edition
 from anthology.errors import BuildError, Diagnostic, SourceError
 from anthology.glossary import link_glossary
@@ -111,14 +113,16 @@ def prepare(
         except SourceError as exc:
             errors.append(exc)
     report(f"load: {len(pages)} pages from {edition.sources.name}/")
+    rules = edition_rules(edition.sources)
     articles: dict[str, Article] = {}
     for page in pages:
         try:
-            articles[page.name] = clean(page)
+            articles[page.name] = clean(page, rules)
         except SourceError as exc:
             errors.append(exc)
     if errors:
         raise PageErrors(errors)
+    articles = drop_repeated_across(articles)
     words = sum(a.word_count for a in articles.values())
     report(f"clean: {len(articles)} articles, {words:,} words")
     book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)

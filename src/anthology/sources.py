@@ -102,7 +102,8 @@ def read_page(path: Path, edition: Edition) -> Page:
 def decode(data: bytes, kind: str) -> str | None:
     """Decode page bytes: BOM, then UTF-8, then a verified declared charset, then detection.
 
-    Returns None when the bytes are not text at all.
+    Russian pages saved in windows-1251 or KOI8-R, with a missing or wrong declaration, are
+    recognised by their letters (see ``_cyrillic``). Returns None for bytes that are not text.
     """
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8"),
@@ -110,27 +111,91 @@ def decode(data: bytes, kind: str) -> str | None:
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            text = data[len(bom) :].decode(encoding, errors="replace")
-            return _XML_FORBIDDEN.sub("", text)
+            return repair(data[len(bom) :].decode(encoding, errors="replace"))
     if _looks_binary(data):
         return None
     try:
-        text = data.decode("utf-8")
+        return repair(data.decode("utf-8"))
     except UnicodeDecodeError:
-        text = None
-        if kind == "html":
-            match = _DECLARED_CHARSET.search(data[:4096])
-            if match:
-                try:
-                    text = data.decode(match.group(1).decode("ascii"))
-                except (LookupError, UnicodeDecodeError):
-                    text = None
-        if text is None:
-            from charset_normalizer import from_bytes
+        pass
+    cyrillic = _cyrillic(data)
+    declared = _DECLARED_CHARSET.search(data[:4096]) if kind == "html" else None
+    if declared:
+        name = declared.group(1).decode("ascii", "replace").lower()
+        # A declaration is believed only when the bytes bear it out.
+        if cyrillic is None or codecs.lookup(cyrillic).name == _codec_name(name):
+            try:
+                return repair(data.decode(name))
+            except (LookupError, UnicodeDecodeError):
+                pass
+    if cyrillic:
+        return repair(data.decode(cyrillic, errors="replace"))
+    western = _western(data)
+    if western is not None:
+        return repair(western)
+    from charset_normalizer import from_bytes
 
-            best = from_bytes(data).best()
-            text = str(best) if best is not None else data.decode("cp1252", errors="replace")
-    return _XML_FORBIDDEN.sub("", text)
+    best = from_bytes(data).best()
+    return repair(str(best) if best is not None else data.decode("cp1252", errors="replace"))
+
+
+def _codec_name(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return ""
+
+
+_WESTERN_HIGH = re.compile("[\u00a0-\u00ff\u2018-\u201e\u2013\u2014\u2026\u20ac\u0152\u0153]")
+
+
+def _western(data: bytes) -> str | None:
+    """The text as windows-1252 when every non-ASCII byte reads as a Western letter or mark."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    high = [c for c in text if ord(c) >= 0x80]
+    return text if all(_WESTERN_HIGH.match(c) for c in high) else None
+
+
+_LOWER_CYRILLIC = re.compile("[\u0430-\u044f\u0451]")
+_UPPER_CYRILLIC = re.compile("[\u0410-\u042f\u0401]")
+
+
+def _cyrillic(data: bytes) -> str | None:
+    """``"cp1251"`` or ``"koi8-r"`` when the bytes are Russian text in one of them, else None.
+
+    The two code pages swap the halves for capital and small letters, so running text (mostly
+    small letters) read with the wrong one comes out in capitals; the right one gives mostly
+    small letters.
+    """
+    high = sum(1 for b in data if b >= 0x80)
+    if high < 20 or high < len(data) * 0.05:
+        return None
+    best, best_share = None, 0.0
+    for encoding in ("cp1251", "koi8-r"):
+        text = data.decode(encoding, errors="replace")
+        lower = len(_LOWER_CYRILLIC.findall(text))
+        upper = len(_UPPER_CYRILLIC.findall(text))
+        letters = lower + upper
+        if letters >= high * 0.8 and letters and lower / letters > best_share:
+            best, best_share = encoding, lower / letters
+    return best if best_share >= 0.6 else None
+
+
+# Signs of UTF-8 read as Latin-1 or Windows-1252 ("â€™", "Ã©") or as Windows-1251 ("Ð°").
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2\u00d0\u00d1][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]")
+
+
+def repair(text: str) -> str:
+    """Remove characters XML forbids and undo mojibake (text decoded with the wrong charset)."""
+    text = _XML_FORBIDDEN.sub("", text)
+    if _MOJIBAKE.search(text):
+        import ftfy
+
+        text = ftfy.fix_encoding(text)
+    return text
 
 
 def _looks_binary(data: bytes) -> bool:

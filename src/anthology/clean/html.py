@@ -35,7 +35,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import NavigableString, PreformattedString
 
 from anthology.clean.metadata import parse_date
-from anthology.clean.rules import Rules, default_rules
+from anthology.clean.rules import Rules, SiteRule, default_rules
 from anthology.clean.typography import smarten
 from anthology.errors import SourceError
 from anthology.model import Article, Block, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
@@ -364,15 +364,21 @@ def _clean(page: Page, rules: Rules) -> Article:
     body = soup.body or soup
     dropped: list[Dropped] = []
     _strip_never(body)
+    site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
+    kept: list[Tag] = []
+    if site:
+        kept = _apply_site_rule(soup, body, site, meta, dropped)
     stats = _measure(body)
     _strip_furniture(body, stats, dropped)
     stats = _measure(body)
-    roots = _main_content(body, stats)
+    roots = [k for k in kept if k.parent is not None] or _main_content(body, stats)
     out = _Out(dropped=dropped)
     walker = _Walker(page, meta, rules, stats, out)
     for root in roots:
         walker.container(root, 0)
     blocks = _tidy_blocks(out, meta, rules)
+    if site and site.phrases:
+        blocks = _drop_site_phrases(blocks, site, out)
     _check_article(page, meta, blocks, out)
     return Article(
         source=page.name,
@@ -386,6 +392,38 @@ def _clean(page: Page, rules: Rules) -> Article:
         language=meta.language,
         dropped=tuple(out.dropped),
     )
+
+
+def _apply_site_rule(
+    soup: BeautifulSoup, body: Tag, site: SiteRule, meta: _Meta, dropped: list[Dropped]
+) -> list[Tag]:
+    """Drop what the site rule names, read its metadata selectors; return its kept containers."""
+    reason = f"site rule {site.host}: {site.why}"
+    for selector in site.drop:
+        for tag in body.select(selector):
+            if tag.parent is not None:
+                _drop(dropped, tag, reason)
+                tag.decompose()
+    for field_name in ("title", "byline"):
+        selector = getattr(site, field_name)
+        found = soup.select_one(selector) if selector else None
+        if found is not None and found.get_text(strip=True):
+            text = smarten(_WS.sub(" ", found.get_text(" ")).strip())
+            setattr(meta, field_name, _byline(text) if field_name == "byline" else text)
+    if site.date and (found := soup.select_one(site.date)) is not None:
+        meta.date = _to_date(found.get("datetime") or found.get_text(" ")) or meta.date
+    return [tag for selector in site.keep for tag in body.select(selector)]
+
+
+def _drop_site_phrases(blocks: list[Block], site: SiteRule, out: _Out) -> list[Block]:
+    kept = []
+    for block in blocks:
+        text = _block_text(block)
+        if any(p.search(text) for p in site.phrases):
+            out.dropped.append(Dropped(text[:300], f"site rule {site.host}: {site.why}"))
+        else:
+            kept.append(block)
+    return kept
 
 
 # ------------------------------------------------------------------------------------ parsing

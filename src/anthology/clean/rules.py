@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,41 @@ class PhraseRule:
 
 
 @dataclass(frozen=True)
+class SiteRule:
+    """What one site needs: selectors to drop or keep, phrases to drop, where its metadata is.
+
+    Read from ``sources/sites/<host>.toml`` (or the package's ``rules/sites/``); every rule
+    carries a ``why`` that the cleaning report shows next to what it removed.
+    """
+
+    host: str
+    why: str
+    drop: tuple[str, ...] = ()  # CSS selectors of furniture
+    keep: tuple[str, ...] = ()  # CSS selectors of the article's container(s)
+    phrases: tuple[re.Pattern[str], ...] = ()  # paragraphs matching these are dropped
+    title: str = ""  # CSS selectors for metadata the page hides from the usual places
+    byline: str = ""
+    date: str = ""
+
+    def matches_host(self, host: str) -> bool:
+        """True for the host itself and its subdomains (www.)."""
+        host = host.lower().removeprefix("www.")
+        own = self.host.lower().removeprefix("www.")
+        return host == own or host.endswith("." + own)
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every rule the cleaners use."""
 
     furniture: PhraseRule
     tail: PhraseRule
     series_note: PhraseRule
+    sites: tuple[SiteRule, ...] = ()
+
+    def site(self, host: str) -> SiteRule | None:
+        """The rule for ``host``, if any (an edition's own rules come first)."""
+        return next((rule for rule in self.sites if host and rule.matches_host(host)), None)
 
 
 @cache
@@ -42,10 +72,18 @@ def default_rules() -> Rules:
 
 
 def rules_from_toml(text: str) -> Rules:
-    """Compile rules from the text of a boilerplate TOML file."""
+    """Compile rules from the text of a boilerplate TOML file (and the packaged site rules)."""
     data = tomllib.loads(text)
+    sites = []
+    folder = resources.files("anthology.clean").joinpath("rules/sites")
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                name = entry.name.removesuffix(".toml")
+                sites.append(site_rule_from_toml(name, entry.read_text("utf-8"), entry.name))
     return Rules(
-        **{name: _phrase_rule(name, data[name]) for name in ("furniture", "tail", "series_note")}
+        **{name: _phrase_rule(name, data[name]) for name in ("furniture", "tail", "series_note")},
+        sites=tuple(sites),
     )
 
 
@@ -56,3 +94,70 @@ def _phrase_rule(name: str, table: dict) -> PhraseRule:
         patterns=tuple(re.compile(p, re.IGNORECASE) for p in table["patterns"]),
         max_length=table.get("max_length"),
     )
+
+
+SITE_KEYS = {"why", "drop", "keep", "phrases", "title", "byline", "date", "host"}
+
+
+def site_rule_from_toml(host: str, text: str, shown: str) -> SiteRule:
+    """One site's rule from its TOML file.
+
+    Raises:
+        ConfigError: a syntax error, an unknown key, a missing ``why`` or a bad selector.
+    """
+    from bs4 import BeautifulSoup
+
+    from anthology.errors import ConfigError
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", shown) from None
+    unknown = sorted(set(data) - SITE_KEYS)
+    if unknown:
+        known = ", ".join(sorted(SITE_KEYS))
+        raise ConfigError(f'unknown key "{unknown[0]}" (known keys: {known})', shown)
+    if not isinstance(data.get("why"), str) or not data["why"].strip():
+        raise ConfigError('a site rule needs a "why": the reason, shown in reports', shown)
+    probe = BeautifulSoup("<p></p>", "html.parser")
+    selectors: dict[str, tuple[str, ...]] = {}
+    for key in ("drop", "keep"):
+        values = data.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ConfigError(f'"{key}" must be a list of CSS selectors', shown)
+        for selector in [*values, *(data.get(k, "") for k in ("title", "byline", "date"))]:
+            if selector:
+                try:
+                    probe.select(selector)
+                except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
+                    raise ConfigError(f"bad CSS selector {selector!r} ({exc})", shown) from None
+        selectors[key] = tuple(values)
+    phrases = data.get("phrases", [])
+    if not isinstance(phrases, list) or not all(isinstance(v, str) for v in phrases):
+        raise ConfigError('"phrases" must be a list of strings', shown)
+    return SiteRule(
+        host=str(data.get("host", host)),
+        why=data["why"].strip(),
+        drop=selectors["drop"],
+        keep=selectors["keep"],
+        # Phrases are plain text, matched case-insensitively, never patterns.
+        phrases=tuple(re.compile(re.escape(p), re.IGNORECASE) for p in phrases),
+        title=str(data.get("title", "")),
+        byline=str(data.get("byline", "")),
+        date=str(data.get("date", "")),
+    )
+
+
+def edition_rules(sources: Path) -> Rules:
+    """The package's rules plus the edition's site rules from ``sources/sites/*.toml``."""
+    from dataclasses import replace
+
+    base = default_rules()
+    folder = sources / "sites"
+    if not folder.is_dir():
+        return base
+    own = []
+    for path in sorted(folder.glob("*.toml")):
+        shown = f"sources/sites/{path.name}"
+        own.append(site_rule_from_toml(path.stem, path.read_text(encoding="utf-8"), shown))
+    return replace(base, sites=(*own, *base.sites))

@@ -106,16 +106,17 @@ class PdfRenderer:
         variant = self.options.pdf_variant
         options = {"custom_metadata": True, "attachments": [], "pdf_variant": variant}
 
-        def layout(document_html: str):
+        def layout(document_html: str, final: bool = True):
             html = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher)
-            return html.render(stylesheets=stylesheets, **options)
+            # A first layout only finds page numbers: it needs no tagging for PDF/UA.
+            return html.render(stylesheets=stylesheets, **(options if final else {}))
 
         collector = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
             document_html = print_html(book, FONTS, image_href=self._image_href)
-            document = layout(document_html)
+            document = layout(document_html, final=not book.index)
             if book.index:
                 # The back matter follows every chapter, so filling in its page numbers moves
                 # no chapter: the pages found in the first layout stay right.
