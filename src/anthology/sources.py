@@ -185,7 +185,7 @@ def _cyrillic(data: bytes) -> str | None:
 
 
 # Signs of UTF-8 read as Latin-1 or Windows-1252 ("â€™", "Ã©") or as Windows-1251 ("Ð°").
-_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2\u00d0\u00d1][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]")
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2\u00d0\u00d1][\u0080-\u00bf\u2013-\u2122\u0152-\u017e]")
 
 
 def repair(text: str) -> str:
@@ -200,7 +200,7 @@ def repair(text: str) -> str:
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
-    if sample.count(b"\x00") > len(sample) * 0.01:
+    if sample.count(b"\x00") > max(1, len(sample) * 0.01):
         return True  # a stray NUL is damage to remove; many are a binary file
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return controls > len(sample) * 0.05
