@@ -224,3 +224,81 @@ def suggest(project: Path, limit: int) -> None:
     except BuildError as exc:
         _fail(exc)
     click.echo(suggestions_toml(suggest_terms(book, edition.glossary, limit)), nl=False)
+
+
+@main.command(name="clean")
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "xhtml", "markdown"]),
+    default="text",
+    show_default=True,
+    help="How to print each cleaned article.",
+)
+@click.option(
+    "--body-only",
+    is_flag=True,
+    help="Just the body: paragraphs separated by blank lines, no title or metadata.",
+)
+@click.option(
+    "--output-dir",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one file per page (42.html.gz → DIR/42.txt) instead.",
+)
+@click.option(
+    "--explain",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write an HTML report of what was kept and dropped, and why.",
+)
+def clean_command(
+    pages: tuple[Path, ...],
+    fmt: str,
+    body_only: bool,
+    output_dir: Path | None,
+    explain: Path | None,
+) -> None:
+    """Clean pages and show the articles, for a quick look before building.
+
+    \b
+    Examples:
+      compile clean sources/lenin.html
+      compile clean --format markdown sources/*.txt
+      compile clean --body-only -f text -o out/ pages/*.html.gz
+      compile clean --explain report.html sources/*.html
+    """
+    from anthology.clean import clean
+    from anthology.clean.report import SUFFIX, explain_html, render
+    from anthology.errors import SourceError
+    from anthology.sources import page_stem, read_loose_page
+
+    failures = 0
+    reports = []
+    if output_dir:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    for path in pages:
+        try:
+            page = read_loose_page(path)
+            article = clean(page)
+        except SourceError as exc:
+            failures += 1
+            click.echo(f"Error: {exc.message}", err=True)
+            reports.append((str(path), None, exc.message))
+            continue
+        reports.append((str(path), article, ""))
+        text = render(article, fmt, body_only)
+        if output_dir:
+            (output_dir / (page_stem(path.name) + SUFFIX[fmt])).write_text(text, encoding="utf-8")
+        else:
+            if len(pages) > 1:
+                click.echo(f"==> {path} <==")
+            click.echo(text)
+    if explain:
+        explain.write_text(explain_html(reports), encoding="utf-8")
+        click.echo(f"report: {explain}", err=True)
+    if failures:
+        sys.exit(1)

@@ -99,6 +99,36 @@ def read_page(path: Path, edition: Edition) -> Page:
     return Page(path=path, name=name, shown=shown, kind=kind, text=text)
 
 
+def read_loose_page(path: Path) -> Page:
+    """Read a page given on the command line, wherever it lies (for ``compile clean``).
+
+    Raises:
+        SourceError: as ``read_page``.
+    """
+    path = Path(path)
+    parent = path.resolve().parent
+    root = parent.parent if parent.name == "sources" else parent
+    edition = Edition(root=root, title="")
+    if parent.name != "sources":
+        # A page outside any edition: its own folder plays the part of sources/.
+        class _Loose(Edition):
+            @property
+            def sources(self) -> Path:
+                return parent
+
+        edition = _Loose(root=parent, title="")
+    return read_page(path.resolve(), edition)
+
+
+def page_stem(name: str) -> str:
+    """The page's name without its suffixes: ``42.html.gz`` → ``42``."""
+    lowered = name.lower()
+    for suffix in (*HTML_SUFFIXES, *TEXT_SUFFIXES):
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def decode(data: bytes, kind: str) -> str | None:
     """Decode page bytes: BOM, then UTF-8, then a verified declared charset, then detection.
 
