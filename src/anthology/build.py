@@ -123,6 +123,7 @@ def prepare(
     if errors:
         raise PageErrors(errors)
     articles = drop_repeated_across(articles)
+    articles = _with_fetch_records(articles, edition)
     words = sum(a.word_count for a in articles.values())
     report(f"clean: {len(articles)} articles, {words:,} words")
     book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
@@ -132,6 +133,26 @@ def prepare(
         f"{len(book.glossary)} glossary entries ({links} links), {len(book.index)} index entries"
     )
     return edition, book
+
+
+def _with_fetch_records(articles: dict[str, Article], edition: Edition) -> dict[str, Article]:
+    """Add the address and retrieval date ``compile fetch`` recorded for each page."""
+    if not (edition.sources / "fetched.toml").exists():
+        return articles
+    from anthology.fetch import load_fetched  # imports the HTTP client: only when needed
+
+    records = load_fetched(edition.sources)
+    updated = {}
+    for name, article in articles.items():
+        record = records.get(name)
+        if record:
+            article = replace(
+                article,
+                url=article.url or record.get("final_url") or record.get("url", ""),
+                retrieved=record["retrieved"].date() if record.get("retrieved") else None,
+            )
+        updated[name] = article
+    return updated
 
 
 def _renderer(target: str, edition: Edition, style: str):

@@ -302,3 +302,110 @@ def clean_command(
         click.echo(f"report: {explain}", err=True)
     if failures:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", "-t", default=None, help="The book's title (default: from FOLDER).")
+def init(folder: Path, title: str | None) -> None:
+    """Start a new edition in FOLDER, ready for pages.
+
+    Makes sources/ with a commented book.toml and glossary.toml, styles/ with empty
+    stylesheets that explain how to change the look, and a .gitignore for build/.
+    """
+    from anthology.init import create_edition, next_steps
+
+    try:
+        created = create_edition(folder, title)
+    except BuildError as exc:
+        _fail(exc)
+    for path in created:
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+    click.echo(next_steps(folder), nl=False)
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The edition folder (holding sources/).",
+)
+@click.option(
+    "--from-file",
+    "--list",
+    "-i",
+    "url_list",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Also read URLs from this file, one a line (# starts a comment; - is stdin).",
+)
+@click.option("--refresh", is_flag=True, help="Fetch pages again that were saved before.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to the same site.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.5),
+    default=20.0,
+    show_default=True,
+    help="Seconds to wait for a server to answer.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but pages not saved.")
+def fetch(
+    urls: tuple[str, ...],
+    project: Path,
+    url_list,
+    refresh: bool,
+    delay: float,
+    timeout: float,
+    quiet: bool,
+) -> None:
+    """Save web pages, with their images, into sources/ to build from.
+
+    Each URL is saved as sources/<site-and-path>.html, its images in a <name>_files/ folder
+    beside it, and sources/fetched.toml records where and when (for the colophon). Sites'
+    robots.txt is obeyed and requests to one site are spaced by --delay. Pages saved before
+    are skipped unless --refresh. Exits with status 1 if any page failed.
+
+    \b
+    Examples:
+      compile fetch https://example.org/article
+      compile fetch --from-file urls.txt --project my-reader
+    """
+    from anthology.fetch import fetch_pages, read_url_list
+
+    wanted = [*urls, *(read_url_list(url_list.read()) if url_list else [])]
+    if not wanted:
+        raise click.UsageError("give one or more URLs, or --from-file FILE")
+
+    def report(line: str) -> None:
+        problem = line.startswith(("failed", "skipped"))
+        if problem or not quiet:
+            click.echo(line, err=problem)
+
+    try:
+        result = fetch_pages(
+            wanted,
+            project / "sources",
+            refresh=refresh,
+            delay=delay,
+            timeout=timeout,
+            report=report,
+        )
+    except BuildError as exc:
+        _fail(exc)
+    if not quiet:
+        click.echo(
+            f"fetch: {len(result.saved)} saved, {len(result.skipped)} skipped, "
+            f"{len(result.failed)} failed"
+        )
+    if result.failed:
+        sys.exit(1)

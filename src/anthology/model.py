@@ -80,6 +80,7 @@ class Article:
     url: str = ""
     language: str = ""
     kicker: str = ""
+    retrieved: date | None = None  # when the page was fetched (compile fetch records it)
     dropped: tuple[Dropped, ...] = ()
 
     @property

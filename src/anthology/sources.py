@@ -43,7 +43,7 @@ def page_kind(path: Path) -> str | None:
 
 def discover(edition: Edition) -> list[Path]:
     """The page files of the edition in a stable order: book.toml's order, or by name."""
-    if edition.configured:
+    if edition.configured and edition.parts:
         return [edition.sources / entry.source for part in edition.parts for entry in part.articles]
     pages = [
         p
