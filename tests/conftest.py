@@ -27,4 +27,9 @@ def built(tmp_path_factory) -> dict[str, Path]:
 
     out = tmp_path_factory.mktemp("build")
     result = run(ROOT, targets=("epub", "pdf"), output=out)
-    return {"epub": result.outputs["epub"], "pdf": result.outputs["pdf"], "book": result.book}
+    return {
+        "epub": result.outputs["epub"],
+        "pdf": result.outputs["pdf"],
+        "book": result.book,
+        "diagnostics": result.diagnostics,
+    }

@@ -409,3 +409,44 @@ def fetch(
         )
     if result.failed:
         sys.exit(1)
+
+
+@main.group()
+def style() -> None:
+    """Work on the edition's looks (styles/)."""
+
+
+@style.command(name="new")
+@click.argument("name")
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The edition folder.",
+)
+@click.option(
+    "--from",
+    "source",
+    default="",
+    metavar="LOOK",
+    help="Start from this look (default: the default look's own files).",
+)
+def style_new(name: str, project: Path, source: str) -> None:
+    """Copy a look into styles/NAME/ to start a new one from; use it with --style NAME.
+
+    \b
+    Examples:
+      compile style new seminar --from study-pack
+      compile pdf --style seminar
+    """
+    from anthology.render.styles import new_style
+
+    try:
+        created = new_style(project, name, source)
+    except BuildError as exc:
+        _fail(exc)
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"edit them, then: compile all --style {name}")

@@ -60,7 +60,20 @@ def page_css(options: PrintOptions, words: int) -> str:
     ]
     if options.shop:
         css.append(f"@page {{ bleed: {options.bleed_mm}mm; marks: crop cross; }}")
+        # PDF/X needs an output intent. Without a printer's CMYK profile (a look can declare
+        # one as "@color-profile device-cmyk { src: url(…) }"), the colours are declared sRGB.
+        css.append(
+            f'@color-profile --output-intent {{ src: url("{srgb_profile().as_uri()}"); '
+            "components: r, g, b; }"
+        )
     return "\n".join(css) + "\n"
+
+
+def srgb_profile() -> Path:
+    """The sRGB ICC profile WeasyPrint ships (used as the PDF/X output intent)."""
+    from importlib.resources import files
+
+    return Path(str(files("weasyprint") / "pdf" / "sRGB2014.icc"))
 
 
 class PdfRenderer:
@@ -89,14 +102,25 @@ class PdfRenderer:
         """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
         import weasyprint
 
+        if self.options.shop:
+            self.gate = ResourceGate([*self.gate.roots, srgb_profile().parent])
         fetcher = self.gate.weasyprint_fetcher()
         base_url = self.base_dir.resolve().as_uri() + "/"
         words = sum(chapter.article.word_count for chapter in book.chapters)
+        # One dictionary for every stylesheet's @color-profile rules and the layout itself.
+        profiles: dict = {}
         layers = [
-            weasyprint.CSS(string=s.text, base_url=s.path.resolve().as_uri(), url_fetcher=fetcher)
+            weasyprint.CSS(
+                string=s.text,
+                base_url=s.path.resolve().as_uri(),
+                url_fetcher=fetcher,
+                color_profiles=profiles,
+            )
             for s in self.stylesheets
         ]
-        generated = weasyprint.CSS(string=page_css(self.options, words), url_fetcher=fetcher)
+        generated = weasyprint.CSS(
+            string=page_css(self.options, words), url_fetcher=fetcher, color_profiles=profiles
+        )
         # The generated page layer goes right after the default print.css.
         position = next(
             (i + 1 for i, s in enumerate(self.stylesheets) if s.uid == "default-print"),
@@ -109,7 +133,9 @@ class PdfRenderer:
         def layout(document_html: str, final: bool = True):
             html = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher)
             # A first layout only finds page numbers: it needs no tagging for PDF/UA.
-            return html.render(stylesheets=stylesheets, **(options if final else {}))
+            return html.render(
+                stylesheets=stylesheets, color_profiles=profiles, **(options if final else {})
+            )
 
         collector = _Collect()
         logger = logging.getLogger("weasyprint")

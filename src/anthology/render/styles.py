@@ -74,3 +74,39 @@ def _find_style(style: str, edition_root: Path, default: Path) -> Path:
     known = sorted(p.name for p in default.iterdir() if p.is_dir()) if default.is_dir() else []
     hint = f" (looks available: {', '.join(known)})" if known else ""
     raise BuildError(f'no look named "{style}" in styles/{hint}', "--style")
+
+
+def available_looks() -> list[str]:
+    """The looks shipped with the tool (folders of the default styles/)."""
+    default = default_styles_dir()
+    return sorted(p.name for p in default.iterdir() if p.is_dir() and any(p.glob("*.css")))
+
+
+def new_style(edition_root: Path, name: str, source: str = "") -> list[Path]:
+    """Copy a look (or the default look's files) into ``styles/NAME/`` of the edition.
+
+    Raises:
+        BuildError: a bad name, an existing folder, or an unknown look to copy.
+    """
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,40}", name):
+        raise BuildError("a look's name is letters, digits, - and _ (up to 40)", name)
+    target = edition_root / "styles" / name
+    if target.exists():
+        raise BuildError("already exists; choose another name or edit it", target)
+    default = default_styles_dir()
+    origin = _find_style(source, edition_root, default) if source else default
+    target.mkdir(parents=True)
+    created = []
+    for file_name in ("base.css", "epub.css", "print.css"):
+        path = origin / file_name
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        header = (
+            f"/* styles/{name}/{file_name}: a look of its own, started from "
+            f"{source or 'the default look'}. It is layered over the default stylesheets, so it "
+            "need only say what differs; styles/README.md lists every class. */\n"
+        )
+        (target / file_name).write_text(header + text, encoding="utf-8")
+        created.append(target / file_name)
+    return created
