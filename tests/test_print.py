@@ -130,3 +130,36 @@ def test_style_new_copies_a_look(tmp_path: Path) -> None:
     assert "started from study-pack" in text and "size: A4" in text
     again = CliRunner().invoke(main, ["style", "new", "seminar", "--project", str(tmp_path)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_covers_for_the_e_reader_and_the_printer(tmp_path: Path) -> None:
+    from anthology.render.cover import spine_mm
+
+    result = run(ROOT, targets=("epub", "pdf"), output=tmp_path, print_options={"cover": True})
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        opf = z.read("EPUB/content.opf").decode()
+        cover_page = z.read("EPUB/cover.xhtml").decode()
+        image = z.read("EPUB/images/cover.jpg")
+    assert 'properties="cover-image"' in opf and '<meta name="cover" content="cover-image"' in opf
+    assert 'epub:type="cover"' in cover_page and 'alt="Cover: The Russian Revolution' in cover_page
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(image)).size == (1600, 2400)
+    pages = len(PdfReader(result.outputs["pdf"]).pages)
+    spine = spine_mm(pages, PrintOptions())
+    assert spine == round((pages + 1) // 2 * 0.1, 1)
+    sheet = PdfReader(result.outputs["cover"]).pages[0]
+    trim = [float(x) / MM for x in sheet.trimbox]
+    assert round(trim[2] - trim[0], 1) == round(2 * 148 + spine, 1)
+    assert round(trim[3] - trim[1]) == 210
+
+
+def test_own_cover_replaces_the_generated_one(edition: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (600, 900), "#123456").save(edition / "sources" / "cover.png")
+    result = run(edition, targets=("epub",))
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        assert "EPUB/images/cover.png" in z.namelist()

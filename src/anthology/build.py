@@ -86,11 +86,20 @@ def run(
                     Diagnostic("render-001", "warning", renderer.name, message)
                 )
             result.diagnostics.extend(getattr(renderer, "diagnostics", []))
+            if renderer.name == "pdf" and edition.print.cover:
+                from anthology.render.pdf import write_print_cover
+
+                cover_final = final.with_name(f"{final.stem}-cover.pdf")
+                cover_temp = temp.with_name(temp.name + ".cover")
+                written.append((cover_temp, cover_final))
+                write_print_cover(renderer, book, cover_temp)
+                cover_temp.chmod(0o644)
             pages = getattr(renderer, "page_count", 0)
             report(f"{renderer.name}: {_shown(final)}" + (f" ({pages} pages)" if pages else ""))
         for temp, final in written:
             os.replace(temp, final)
-            result.outputs[final.suffix.lstrip(".")] = final
+            kind = "cover" if final.name.endswith("-cover.pdf") else final.suffix.lstrip(".")
+            result.outputs[kind] = final
     finally:
         for temp, _ in written:
             temp.unlink(missing_ok=True)

@@ -85,6 +85,12 @@ def _print_options(command):
             help="Bleed, crop marks, PDF/X-4 and an even page count, for a printer.",
         ),
         click.option(
+            "--cover",
+            is_flag=True,
+            default=None,
+            help="Also write the print cover (back, spine, front) as <title>-cover.pdf.",
+        ),
+        click.option(
             "--pdf-variant",
             type=click.Choice(PDF_VARIANTS, case_sensitive=False),
             default=None,
@@ -96,8 +102,15 @@ def _print_options(command):
     return command
 
 
-def _overrides(page_size: str | None, print_shop: bool | None, pdf_variant: str | None) -> dict:
+def _overrides(
+    page_size: str | None,
+    print_shop: bool | None,
+    pdf_variant: str | None,
+    cover: bool | None = None,
+) -> dict:
     overrides: dict = {}
+    if cover:
+        overrides["cover"] = True
     if page_size:
         overrides["page"] = page_size_name(page_size)
     if print_shop:
@@ -154,6 +167,7 @@ def pdf(
     quiet: bool,
     page_size: str | None,
     print_shop: bool | None,
+    cover: bool | None,
     pdf_variant: str | None,
 ) -> None:
     """Build the print PDF edition (build/<title>.pdf).
@@ -161,7 +175,14 @@ def pdf(
     The reading PDF is tagged PDF/UA-1 (screen readers, reflow); --print-shop makes the file a
     printer asks for: 3 mm bleed, crop and registration marks, PDF/X-4, an even page count.
     """
-    _run(("pdf",), project, output, style, quiet, _overrides(page_size, print_shop, pdf_variant))
+    _run(
+        ("pdf",),
+        project,
+        output,
+        style,
+        quiet,
+        _overrides(page_size, print_shop, pdf_variant, cover),
+    )
 
 
 @main.command(name="all")
@@ -174,6 +195,7 @@ def all_(
     quiet: bool,
     page_size: str | None,
     print_shop: bool | None,
+    cover: bool | None,
     pdf_variant: str | None,
 ) -> None:
     """Build both editions."""
@@ -183,7 +205,7 @@ def all_(
         output,
         style,
         quiet,
-        _overrides(page_size, print_shop, pdf_variant),
+        _overrides(page_size, print_shop, pdf_variant, cover),
     )
 
 

@@ -80,6 +80,7 @@ class PrintOptions:
     bleed_mm: float = 3.0
     variant: str = ""  # "" picks pdf/ua-1, or pdf/x-4 for the print shop
     paper: str = "80gsm"  # for the cover's spine: a paper weight or a thickness in mm
+    cover: bool = False  # also write the print cover (back, spine, front) as <slug>-cover.pdf
 
     @property
     def pdf_variant(self) -> str | None:
@@ -146,6 +147,7 @@ PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "bleed": ((int, float, str), "Bleed in millimetres (default 3)."),
     "variant": (str, f"PDF variant: {', '.join(PDF_VARIANTS)} (default pdf/ua-1)."),
     "paper": ((str, int, float), 'Paper for the cover spine: "80gsm" or a thickness in mm.'),
+    "cover": (bool, "true to write the print cover (back, spine, front) beside the PDF."),
 }
 INDEX_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "extra": (list, "Names and terms to index besides the glossary's entries."),
@@ -349,6 +351,8 @@ def _print_options(problems: _Problems, table: object) -> PrintOptions:
             options = replace(options, page=name)
     if isinstance(table.get("shop"), bool):
         options = replace(options, shop=table["shop"])
+    if isinstance(table.get("cover"), bool):
+        options = replace(options, cover=table["cover"])
     bleed = table.get("bleed")
     if bleed is not None and not isinstance(bleed, bool):
         millimetres = parse_length_mm(bleed)

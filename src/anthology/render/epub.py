@@ -8,7 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from anthology.model import Book, Figure
-from anthology.render.documents import Document, epub_documents, epub_page, show_parts
+from anthology.render.documents import (
+    Document,
+    epub_documents,
+    epub_page,
+    render_template,
+    show_parts,
+)
 from anthology.render.images import prepare_image
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
@@ -112,7 +118,28 @@ class EpubRenderer:
                         )
 
         items: dict[str, epub.EpubHtml] = {}
-        for doc in epub_documents(book, images.__getitem__):
+        cover_data, cover_type = self._cover(book)
+        extension = "png" if cover_type == "image/png" else "jpg"
+        cover_image = epub.EpubItem(
+            uid="cover-image",
+            file_name=f"images/cover.{extension}",
+            media_type=cover_type,
+            content=cover_data,
+        )
+        cover_image.properties = ["cover-image"]
+        package.add_item(cover_image)
+        # EPUB 2 readers (and Kindle's converter) look for the cover through this meta.
+        package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+        cover = Document(
+            "cover",
+            "cover.xhtml",
+            "Cover",
+            "cover",
+            render_template(
+                "epub_body.xhtml", kind="cover", book=book, cover_src=cover_image.file_name
+            ),
+        )
+        for doc in [cover, *epub_documents(book, images.__getitem__)]:
             item = RawDocument(
                 uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language
             )
@@ -125,6 +152,7 @@ class EpubRenderer:
         package.toc = _ncx_toc(book, items, epub)
         package.spine = [items[d] for d in items]
         package.guide = [
+            {"type": "cover", "title": "Cover", "href": "cover.xhtml"},
             {"type": "title-page", "title": "Title page", "href": "titlepage.xhtml"},
             {"type": "toc", "title": "Contents", "href": "nav.xhtml"},
         ]
@@ -144,6 +172,16 @@ class EpubRenderer:
             _repack(raw, out, modified, book.language)
         finally:
             raw.unlink(missing_ok=True)
+
+    def _cover(self, book: Book) -> tuple[bytes, str]:
+        """The editor's sources/cover.jpg (or .png), else a generated front."""
+        from anthology.render.cover import accent_colour, front_cover, own_cover
+
+        own = own_cover(self.sources)
+        if own is not None:
+            prepared = prepare_image(own, self.gate, f"sources/{own.name}")
+            return prepared.data, prepared.media_type
+        return front_cover(book, accent_colour(self.stylesheets)), "image/jpeg"
 
 
 def _ncx_toc(book: Book, items: dict, epub) -> list:

@@ -241,3 +241,26 @@ def low_resolution_images(document, base_dir: Path) -> list[Diagnostic]:
                     )
                 )
     return found
+
+
+def write_print_cover(renderer: PdfRenderer, book: Book, out: Path) -> None:
+    """The print cover for a book just rendered by ``renderer`` (its page count sets the spine)."""
+    import tempfile
+
+    import weasyprint
+
+    from anthology.render.cover import accent_colour, front_cover, own_cover, print_cover_html
+
+    with tempfile.TemporaryDirectory(dir=out.parent) as folder:
+        front = own_cover(renderer.base_dir)
+        if front is None:
+            front = Path(folder) / "front.jpg"
+            front.write_bytes(front_cover(book, accent_colour(renderer.stylesheets)))
+        gate = ResourceGate([*renderer.gate.roots, Path(folder)])
+        document = print_cover_html(
+            book, renderer.page_count, renderer.options, front.resolve().as_uri()
+        )
+        html = weasyprint.HTML(string=document, url_fetcher=gate.weasyprint_fetcher())
+        html.write_pdf(
+            out, pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode()
+        )
