@@ -64,7 +64,10 @@ def run(
     if print_options:
         edition = replace(edition, print=replace(edition.print, **print_options))
     result = BuildResult(book=book)
-    renderers = [_renderer(target, edition, style or edition.style) for target in targets]
+    style = style or edition.style
+    # The PDF first: its layout gives the EPUB the print edition's page numbers.
+    ordered = sorted(targets, key=lambda target: target != "pdf")
+    renderers = [_renderer(target, edition, style) for target in ordered]
     destinations = {
         r.name: _destination(r, book, edition.root, output, len(targets)) for r in renderers
     }
@@ -79,7 +82,14 @@ def run(
             os.close(handle)
             temp = Path(temp_name)
             written.append((temp, final))
+            if renderer.name == "epub":
+                renderer.page_starts = _print_pages(edition, style, book, renderers, report)
             renderer.render(book, temp)
+            if renderer.name == "pdf" and renderer.page_starts:
+                from anthology.render import pagemap
+
+                key = renderer.layout_key(book)
+                pagemap.save(_page_map_path(edition), key, renderer.page_starts)
             temp.chmod(0o644)
             for message in getattr(renderer, "warnings", []):
                 result.diagnostics.append(
@@ -104,6 +114,25 @@ def run(
         for temp, _ in written:
             temp.unlink(missing_ok=True)
     return result
+
+
+def _print_pages(edition: Edition, style: str, book: Book, renderers: list, report) -> list:
+    """The print edition's page starts: from this build's PDF, else as the last one left them."""
+    from anthology.render import pagemap
+
+    pdf = next((r for r in renderers if r.name == "pdf"), None)
+    if pdf is not None and pdf.page_starts:
+        return pdf.page_starts
+    pdf = pdf or _renderer("pdf", edition, style)
+    starts = pagemap.load(_page_map_path(edition), pdf.layout_key(book))
+    if starts is None:
+        report("epub: no print page numbers yet (build the PDF, or both editions, to add them)")
+        return []
+    return starts
+
+
+def _page_map_path(edition: Edition) -> Path:
+    return edition.root / "build" / ".cache" / "page-map.json"
 
 
 def prepare(

@@ -113,8 +113,26 @@ def apparatus(book: Book) -> dict:
     }
 
 
-def epub_documents(book: Book, image_href: Callable[[str], str] | None = None) -> list[Document]:
-    """The EPUB's content documents in reading order (the nav document among them)."""
+def epub_doc_ids(book: Book) -> list[str]:
+    """The ids of the EPUB's content documents in reading order (the cover aside)."""
+    ids = ["titlepage", "toc"]
+    for part in book.parts:
+        if show_parts(book):
+            ids.append(part.id)
+        ids.extend(chapter.id for chapter in part.chapters)
+    ids.extend(doc_id for doc_id, _ in book.back_matter)
+    return ids
+
+
+def epub_documents(
+    book: Book,
+    image_href: Callable[[str], str] | None = None,
+    page_starts: list | None = None,
+) -> list[Document]:
+    """The EPUB's content documents in reading order (the nav document among them).
+
+    ``page_starts`` (from the print layout) add a page list to the navigation document.
+    """
     files = {"titlepage": "titlepage.xhtml", "toc": "nav.xhtml"}
     files.update({doc_id: f"{doc_id}.xhtml" for doc_id, _ in book.back_matter})
     for part in book.parts:
@@ -125,6 +143,7 @@ def epub_documents(book: Book, image_href: Callable[[str], str] | None = None) -
     def href(target: str, anchor: str | None = None) -> str:
         return files[target] + (f"#{anchor}" if anchor else "")
 
+    page_list = [(s.label, href(s.doc, f"page-{s.label}")) for s in page_starts or ()]
     common = {"book": book, "href": href, "show_parts": show_parts(book), **apparatus(book)}
     docs = [
         Document(
@@ -139,7 +158,7 @@ def epub_documents(book: Book, image_href: Callable[[str], str] | None = None) -
             files["toc"],
             "Contents",
             "nav",
-            render_template("epub_body.xhtml", kind="nav", **common),
+            render_template("epub_body.xhtml", kind="nav", page_list=page_list, **common),
         ),
     ]
     for part in book.parts:

@@ -16,7 +16,8 @@ from anthology.render.documents import (
     show_parts,
 )
 from anthology.render.images import prepare_image
-from anthology.render.styles import Stylesheet
+from anthology.render.pagemap import PageStart, mark_pages
+from anthology.render.styles import Stylesheet, resolve_variables
 from anthology.resources import ResourceGate
 
 ACCESSIBILITY = (
@@ -28,9 +29,9 @@ ACCESSIBILITY = (
     ("schema:accessibilityHazard", "none"),
 )
 ACCESSIBILITY_SUMMARY = (
-    "A text-only reader with a navigable table of contents, headings in a logical order for "
-    "parts, chapters and sections, and the reading order of the printed edition. It has no "
-    "images, media or other hazards."
+    "A reader with a navigable table of contents, headings in a logical order for parts, "
+    "chapters and sections, and the reading order of the printed edition. Images (the cover "
+    "and any figures) have text alternatives; there is no media and nothing hazardous."
 )
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 
@@ -45,6 +46,8 @@ class EpubRenderer:
         self.stylesheets = stylesheets
         self.gate = gate
         self.sources = sources
+        # Where the pages of the print edition start: page-break markers and a page list.
+        self.page_starts: list[PageStart] = []
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic)."""
@@ -74,7 +77,13 @@ class EpubRenderer:
             if source:
                 package.add_metadata("DC", "source", source)
         package.add_metadata("DC", "publisher", book.editor or book.title)
-        for prop, value in ACCESSIBILITY:
+        features = ACCESSIBILITY
+        if self.page_starts:
+            features += (
+                ("schema:accessibilityFeature", "pageBreakMarkers"),
+                ("schema:accessibilityFeature", "pageNavigation"),
+            )
+        for prop, value in features:
             package.add_metadata(None, "meta", value, {"property": prop})
         package.add_metadata(
             None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"}
@@ -87,7 +96,8 @@ class EpubRenderer:
         )
 
         css_names = []
-        for sheet in self.stylesheets:
+        texts = resolve_variables([sheet.text for sheet in self.stylesheets])
+        for sheet, text in zip(self.stylesheets, texts, strict=True):
             name = f"styles/{sheet.name}"
             css_names.append(name)
             package.add_item(
@@ -95,7 +105,7 @@ class EpubRenderer:
                     uid=f"css-{sheet.uid}",
                     file_name=name,
                     media_type="text/css",
-                    content=sheet.text.encode(),
+                    content=text.encode(),
                 )
             )
 
@@ -139,11 +149,15 @@ class EpubRenderer:
                 "epub_body.xhtml", kind="cover", book=book, cover_src=cover_image.file_name
             ),
         )
-        for doc in [cover, *epub_documents(book, images.__getitem__)]:
+        starts: dict[str, list[PageStart]] = {}
+        for start in self.page_starts:
+            starts.setdefault(start.doc, []).append(start)
+        for doc in [cover, *epub_documents(book, images.__getitem__, self.page_starts)]:
             item = RawDocument(
                 uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language
             )
-            item.content = _strip_comments(epub_page(doc, book, css_names).encode("utf-8"))
+            page = mark_pages(epub_page(doc, book, css_names), starts.get(doc.id, []))
+            item.content = _strip_comments(page.encode("utf-8"))
             if doc.kind == "nav":
                 item.properties.append("nav")
             package.add_item(item)

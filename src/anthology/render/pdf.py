@@ -16,7 +16,8 @@ from anthology.config import PrintOptions
 from anthology.errors import BuildError, Diagnostic
 from anthology.glossary import page_ranges
 from anthology.model import Book
-from anthology.render.documents import print_html, show_parts
+from anthology.render.documents import epub_doc_ids, print_html, show_parts
+from anthology.render.pagemap import PageStart, layout_key, page_starts
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
 
@@ -96,7 +97,21 @@ class PdfRenderer:
         self.warnings: list[str] = []
         self.diagnostics: list[Diagnostic] = []
         self.page_count = 0
+        self.page_starts: list[PageStart] = []
         self._image_href = _image_href_for(base_dir)
+
+    def layout_key(self, book: Book) -> str:
+        """A fingerprint of the layout: the same key, the same pages (no WeasyPrint needed)."""
+        from importlib.metadata import version
+
+        words = sum(chapter.article.word_count for chapter in book.chapters)
+        return layout_key(
+            version("weasyprint"),
+            # The build's timestamp is in the HTML's metadata, not on any page.
+            print_html(book, FONTS, image_href=self._image_href).replace(book.modified, ""),
+            page_css(self.options, words),
+            *(sheet.text for sheet in self.stylesheets),
+        )
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
@@ -130,8 +145,11 @@ class PdfRenderer:
         variant = self.options.pdf_variant
         options = {"custom_metadata": True, "attachments": [], "pdf_variant": variant}
 
+        trees = []
+
         def layout(document_html: str, final: bool = True):
             html = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher)
+            trees[:] = [html.etree_element]
             # A first layout only finds page numbers: it needs no tagging for PDF/UA.
             return html.render(
                 stylesheets=stylesheets, color_profiles=profiles, **(options if final else {})
@@ -155,6 +173,10 @@ class PdfRenderer:
                 if blank is not None:
                     document = document.copy([*document.pages, blank])
             self.page_count = len(document.pages)
+            first_body = next(
+                (i for i, p in enumerate(document.pages) if body_start(book) in p.anchors), 0
+            )
+            self.page_starts = page_starts(document, trees[0], set(epub_doc_ids(book)), first_body)
             if self.options.shop:
                 self.diagnostics.extend(low_resolution_images(document, self.base_dir))
             # A fixed identifier from the content keeps rebuilds byte-identical.

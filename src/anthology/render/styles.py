@@ -8,6 +8,7 @@ edition's ``styles/`` or the default ``styles/``, or a folder path); the edition
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +111,35 @@ def new_style(edition_root: Path, name: str, source: str = "") -> list[Path]:
         (target / file_name).write_text(header + text, encoding="utf-8")
         created.append(target / file_name)
     return created
+
+
+_ROOT_RULE = re.compile(r":root\s*\{([^}]*)\}")
+_CUSTOM = re.compile(r"(--[\w-]+)\s*:\s*([^;}]+)")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
+
+
+def resolve_variables(texts: list[str]) -> list[str]:
+    """The stylesheets with every ``var(--name)`` replaced by its value on ``:root``.
+
+    E-readers built on older engines (Adobe's, Kindle's) ignore custom properties, and with
+    them the whole look; the EPUB gets plain values. Later layers override earlier ones, as
+    in the cascade. Variables set on other selectors keep their ``var()``.
+    """
+    values: dict[str, str] = {}
+    for text in texts:
+        for block in _ROOT_RULE.findall(_without_comments(text)):
+            for name, value in _CUSTOM.findall(block):
+                values[name] = value.strip()
+
+    def substitute(match: re.Match[str], depth: int = 0) -> str:
+        name, fallback = match.group(1), match.group(2)
+        value = values.get(name, fallback)
+        if value is None or depth > 10:
+            return match.group(0)
+        return _VAR.sub(lambda m: substitute(m, depth + 1), value)
+
+    return [_VAR.sub(substitute, text) for text in texts]
+
+
+def _without_comments(text: str) -> str:
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
