@@ -209,6 +209,60 @@ def all_(
     )
 
 
+@main.command(name="check")
+@click.argument(
+    "epub_file",
+    metavar="[EPUB]",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The edition folder, whose build/*.epub is checked when no EPUB is given.",
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 on any error or warning.")
+def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
+    """Check an EPUB for what breaks on e-readers: epubcheck, then our own checks.
+
+    Our checks: what Send to Kindle rejects (no UTF-8 declaration, "--" in a comment, an
+    empty table of contents, no dc:language or dc:date), fonts lacking characters the text
+    uses, images too large for e-ink, links that lead nowhere, glossary terms no chapter
+    uses, chapters too short to be whole articles. One line per finding,
+    FILE[:LINE]: SEVERITY CODE: MESSAGE, then the counts.
+
+    \b
+    Exit status: 0; with --strict, 1 if there is any error or warning;
+    2 if there is no EPUB to check.
+
+    \b
+    Examples:
+      compile check                    the edition's build/*.epub
+      compile check --strict book.epub fail a CI job on any error or warning
+    """
+    from anthology.check import check_epub, summary
+
+    books = [epub_file] if epub_file else sorted((project / "build").glob("*.epub"))
+    if not books:
+        build = project / "build"
+        click.echo(f"Error: no EPUB in {build}/: build one first with `compile epub`", err=True)
+        sys.exit(2)
+    findings = []
+    for book in books:
+        if len(books) > 1:
+            click.echo(f"==> {book} <==")
+        found = check_epub(book)
+        for finding in found:
+            click.echo(str(finding))
+        findings += found
+    click.echo(summary(findings))
+    if strict and any(f.severity in ("error", "warning") for f in findings):
+        sys.exit(1)
+
+
 @main.group()
 def glossary() -> None:
     """Work on the edition's glossary (sources/glossary.toml)."""
