@@ -28,9 +28,16 @@ def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
         The book in reading order, with stable ids for parts, chapters and headings.
     """
     if edition.configured and edition.parts:
+        # A page left out by --keep-going leaves its part shorter (or out, when empty).
         layout = [
-            (p.title, p.intro, [(e, articles[e.source]) for e in p.articles]) for p in edition.parts
+            (
+                p.title,
+                p.intro,
+                [(e, articles[e.source]) for e in p.articles if e.source in articles],
+            )
+            for p in edition.parts
         ]
+        layout = [entry for entry in layout if entry[2]]
     else:
         ordered = sorted(
             articles.values(), key=lambda a: (a.date is None, a.date or date.min, a.source)

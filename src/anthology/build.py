@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from anthology.assemble import assemble
@@ -16,7 +18,7 @@ from anthology.config import Edition, load_edition
 from anthology.errors import BuildError, Diagnostic, SourceError
 from anthology.glossary import link_glossary
 from anthology.model import Article, Book
-from anthology.sources import discover, read_page
+from anthology.sources import discover, page_kind, read_page
 
 TARGETS = ("epub", "pdf")
 
@@ -28,6 +30,36 @@ class BuildResult:
     book: Book
     outputs: dict[str, Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: list[SourceError] = field(default_factory=list)  # with keep_going only
+    pages: int = 0  # of the PDF, when one was made
+    seconds: float = 0.0
+
+
+class Reporter:
+    """How a build talks to the person running it; the CLI supplies a richer one.
+
+    Args:
+        line: called with one line per finished stage.
+    """
+
+    def __init__(self, line: Callable[[str], None] = lambda message: None):
+        self.line = line
+
+    def stage(self, message: str) -> None:
+        """A stage has finished."""
+        self.line(message)
+
+    def each(self, label: str, items: Iterable, total: int) -> Iterable:
+        """Iterate over ``total`` ``items`` (a progress bar, where the CLI shows one)."""
+        return items
+
+    def decision(self, message: str) -> None:
+        """What a rule decided (shown with --verbose)."""
+
+
+def _reporter(report: Reporter | Callable[[str], None]) -> Reporter:
+    # Anything with the methods of a Reporter will do (the CLI's does not import this module).
+    return report if hasattr(report, "stage") else Reporter(report)
 
 
 class PageErrors(BuildError):
@@ -44,8 +76,10 @@ def run(
     targets: tuple[str, ...] = TARGETS,
     output: Path | None = None,
     style: str = "",
-    report: Callable[[str], None] = lambda message: None,
+    report: Reporter | Callable[[str], None] = lambda message: None,
     print_options: dict | None = None,
+    keep_going: bool = False,
+    jobs: int = 0,
 ) -> BuildResult:
     """Build the edition in ``root`` into each of ``targets``.
 
@@ -54,16 +88,23 @@ def run(
         targets: any of "epub" and "pdf".
         output: a folder for the books, or a file name when there is one target.
         style: a look from ``styles/`` layered over the default.
-        report: called with one line per finished stage.
+        report: a ``Reporter``, or a function called with one line per finished stage.
         print_options: overrides of book.toml's [print] (page, shop, variant).
+        keep_going: build without the pages that cannot be read or cleaned (listed in the
+            result's ``skipped``) instead of stopping.
+        jobs: processes for cleaning (0: one per core when there are many pages).
 
     Raises:
         BuildError: bad input; nothing in ``build/`` has been touched.
     """
-    edition, book = prepare(root, report)
+    started = time.perf_counter()
+    report = _reporter(report)
+    skipped: list[SourceError] = []
+    edition, book = prepare(root, report, skipped if keep_going else None, jobs)
     if print_options:
         edition = replace(edition, print=replace(edition.print, **print_options))
-    result = BuildResult(book=book)
+    result = BuildResult(book=book, skipped=skipped)
+    result.diagnostics.extend(_unlisted(edition))
     style = style or edition.style
     # The PDF first: its layout gives the EPUB the print edition's page numbers.
     ordered = sorted(targets, key=lambda target: target != "pdf")
@@ -105,7 +146,10 @@ def run(
                 write_print_cover(renderer, book, cover_temp)
                 cover_temp.chmod(0o644)
             pages = getattr(renderer, "page_count", 0)
-            report(f"{renderer.name}: {_shown(final)}" + (f" ({pages} pages)" if pages else ""))
+            result.pages = pages or result.pages
+            report.stage(
+                f"{renderer.name}: {_shown(final)}" + (f" ({pages} pages)" if pages else "")
+            )
         for temp, final in written:
             os.replace(temp, final)
             kind = "cover" if final.name.endswith("-cover.pdf") else final.suffix.lstrip(".")
@@ -113,6 +157,7 @@ def run(
     finally:
         for temp, _ in written:
             temp.unlink(missing_ok=True)
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -126,9 +171,31 @@ def _print_pages(edition: Edition, style: str, book: Book, renderers: list, repo
     pdf = pdf or _renderer("pdf", edition, style)
     starts = pagemap.load(_page_map_path(edition), pdf.layout_key(book))
     if starts is None:
-        report("epub: no print page numbers yet (build the PDF, or both editions, to add them)")
+        report.stage(
+            "epub: no print page numbers yet (build the PDF, or both editions, to add them)"
+        )
         return []
     return starts
+
+
+def _unlisted(edition: Edition) -> list[Diagnostic]:
+    """A warning for each page in sources/ that book.toml's parts leave out."""
+    if not (edition.configured and edition.parts):
+        return []
+    listed = {entry.source for part in edition.parts for entry in part.articles}
+    return [
+        Diagnostic(
+            "load-001",
+            "warning",
+            f"{edition.sources.name}/{path.name}",
+            "not listed in book.toml's parts, so not in the book",
+        )
+        for path in sorted(edition.sources.iterdir())
+        if path.is_file()
+        and not path.name.startswith(".")
+        and page_kind(path)
+        and path.name not in listed
+    ]
 
 
 def _page_map_path(edition: Edition) -> Path:
@@ -136,41 +203,119 @@ def _page_map_path(edition: Edition) -> Path:
 
 
 def prepare(
-    root: Path, report: Callable[[str], None] = lambda message: None
+    root: Path,
+    report: Reporter | Callable[[str], None] = lambda message: None,
+    skipped: list[SourceError] | None = None,
+    jobs: int = 0,
 ) -> tuple[Edition, Book]:
     """Config, load, clean, assemble and link: the book every renderer starts from.
+
+    Args:
+        root: the edition folder.
+        report: a ``Reporter`` or a function called with one line per stage.
+        skipped: when given, pages that cannot be read or cleaned are added to it and left
+            out of the book instead of stopping the build.
+        jobs: processes for cleaning; 0 picks one per core for large editions.
 
     Raises:
         BuildError: bad input, with one line per bad page.
     """
+    report = _reporter(report)
     edition = load_edition(root)
-    pages, errors = [], []
-    for path in discover(edition):
-        try:
-            pages.append(read_page(path, edition))
-        except SourceError as exc:
-            errors.append(exc)
-    report(f"load: {len(pages)} pages from {edition.sources.name}/")
-    rules = edition_rules(edition.sources)
-    articles: dict[str, Article] = {}
-    for page in pages:
-        try:
-            articles[page.name] = clean(page, rules)
-        except SourceError as exc:
-            errors.append(exc)
-    if errors:
+    paths = discover(edition)
+    articles, errors = _clean_pages(paths, edition, report, jobs)
+    if errors and (skipped is None or not articles):
         raise PageErrors(errors)
+    if skipped is not None:
+        skipped.extend(errors)
     articles = drop_repeated_across(articles)
     articles = _with_fetch_records(articles, edition)
+    for name, article in articles.items():
+        for dropped in article.dropped:
+            report.decision(
+                f"{edition.sources.name}/{name}: dropped {dropped.text!r} ({dropped.reason})"
+            )
     words = sum(a.word_count for a in articles.values())
-    report(f"clean: {len(articles)} articles, {words:,} words")
+    report.stage(f"clean: {len(articles)} articles, {words:,} words")
     book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
     links = sum(1 for o in book.occurrences if o.first)
-    report(
+    report.stage(
         f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters, "
         f"{len(book.glossary)} glossary entries ({links} links), {len(book.index)} index entries"
     )
     return edition, book
+
+
+PARALLEL_FROM = 24  # pages to clean before more processes pay for their start-up
+
+
+def _clean_pages(
+    paths: list[Path], edition: Edition, report: Reporter, jobs: int = 0
+) -> tuple[dict[str, Article], list[SourceError]]:
+    """Read and clean every page, from the cache where it can, in parallel where it pays.
+
+    The articles come back in the order of ``paths`` whatever the number of processes.
+    """
+    from anthology.cache import ArticleCache, edition_fingerprint
+
+    limits = repr(getattr(edition, "limits", ""))
+    store = ArticleCache(
+        edition.root / "build" / ".cache" / "articles", edition_fingerprint(edition.sources, limits)
+    )
+    found: dict[Path, Article] = {}
+    keys: dict[Path, str] = {}
+    for path in paths:
+        try:
+            keys[path] = store.key(_page_name(path, edition), path.read_bytes())
+        except OSError:
+            continue  # read_page reports it
+        cached = store.get(keys[path], _page_name(path, edition))
+        if cached is not None:
+            found[path] = cached
+    todo = [path for path in paths if path not in found]
+    rules = edition_rules(edition.sources) if todo else None
+    workers = jobs or (min(os.cpu_count() or 1, 8) if len(todo) >= PARALLEL_FROM else 1)
+    errors: list[SourceError] = []
+    for path, outcome in zip(todo, _cleaned(todo, edition, rules, workers, report), strict=True):
+        if isinstance(outcome, Article):
+            found[path] = outcome
+            if path in keys:
+                store.put(keys[path], outcome)
+        else:
+            errors.append(SourceError(outcome))
+    store.prune()
+    report.stage(
+        f"load: {len(paths)} pages from {edition.sources.name}/"
+        + (f" ({store.hits} unchanged since the last build)" if store.hits else "")
+    )
+    return {found[p].source: found[p] for p in paths if p in found}, errors
+
+
+def _page_name(path: Path, edition: Edition) -> str:
+    sources = edition.sources
+    return str(path.relative_to(sources)) if path.is_relative_to(sources) else path.name
+
+
+def _cleaned(todo: list[Path], edition: Edition, rules, workers: int, report: Reporter):
+    """Each page cleaned (an Article) or its one-line error (a str), in order."""
+    if not todo:
+        return []
+    task = partial(_clean_one, edition=edition, rules=rules)
+    if workers <= 1 or len(todo) < 2:
+        return report.each("clean", map(task, todo), len(todo))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        chunk = max(1, len(todo) // (workers * 8))
+        return list(report.each("clean", pool.map(task, todo, chunksize=chunk), len(todo)))
+
+
+def _clean_one(path: Path, edition: Edition, rules) -> Article | str:
+    """Read and clean one page; a bad page gives its error line (a str crosses processes)."""
+    try:
+        return clean(read_page(path, edition), rules)
+    except SourceError as exc:
+        return exc.message
 
 
 def _with_fetch_records(articles: dict[str, Article], edition: Edition) -> dict[str, Article]:

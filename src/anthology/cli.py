@@ -14,6 +14,8 @@ from anthology import __version__
 from anthology.config import PAGE_SIZES, PDF_VARIANTS, page_size_name
 from anthology.errors import BuildError
 
+EXIT_SKIPPED = 3  # --keep-going built the book without some pages
+
 EXAMPLES = """
 \b
 Examples:
@@ -64,6 +66,23 @@ def _build_options(command):
             help="A look from styles/ (a folder name) or a folder path, over the default.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
+        click.option(
+            "--verbose", "-v", is_flag=True, help="Also show what the cleaning rules dropped."
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=0),
+            default=0,
+            help="Processes for cleaning pages (default 0: one per core for large editions).",
+        ),
+        click.option(
+            "--keep-going",
+            "-k",
+            is_flag=True,
+            help=f"Build without the pages that cannot be read or cleaned, list them, and exit "
+            f"with status {EXIT_SKIPPED} (without it, a bad page stops the build: status 1).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -126,13 +145,12 @@ def _run(
     output: Path | None,
     style: str,
     quiet: bool,
+    verbose: bool,
+    keep_going: bool,
+    jobs: int,
     print_options: dict | None = None,
 ) -> None:
     from anthology.build import run
-
-    def report(line: str) -> None:
-        if not quiet:
-            click.echo(line)
 
     try:
         result = run(
@@ -140,21 +158,96 @@ def _run(
             targets=targets,
             output=output,
             style=style,
-            report=report,
+            report=_CliReporter(quiet, verbose),
             print_options=print_options,
+            keep_going=keep_going,
+            jobs=jobs,
         )
     except BuildError as exc:
         _fail(exc)
     if not quiet:
-        for diagnostic in result.diagnostics:
-            click.echo(str(diagnostic), err=True)
+        _show_diagnostics(result.diagnostics)
+        click.echo(_summary(result))
+    for skipped in result.skipped:
+        click.echo(f"Skipped: {skipped.message}", err=True)
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+class _CliReporter:
+    """Stage lines on stdout, progress bars on a terminal, decisions with --verbose."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        self.bars = not quiet and sys.stderr.isatty()
+
+    def stage(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+    def each(self, label: str, items, total: int):
+        if not self.bars or total < 20:
+            yield from items
+            return
+        with click.progressbar(items, length=total, label=f"{label:<6}", file=sys.stderr) as bar:
+            yield from bar
+
+    def decision(self, message: str) -> None:
+        if self.verbose:
+            click.echo(f"  {message}")
+
+
+def _show_diagnostics(diagnostics: list) -> None:
+    """Warnings grouped by the file they are about."""
+    by_file: dict[str, list] = {}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.file, []).append(diagnostic)
+    for file in sorted(by_file):
+        click.echo(f"{file}:", err=True)
+        for diagnostic in by_file[file]:
+            where = f"line {diagnostic.line}: " if diagnostic.line else ""
+            click.echo(
+                f"  {diagnostic.severity}: {where}{diagnostic.message} [{diagnostic.code}]",
+                err=True,
+            )
+
+
+def _summary(result) -> str:
+    """One line: what was built, how big, how long it took."""
+    book = result.book
+    words = sum(chapter.article.word_count for chapter in book.chapters)
+    outputs = []
+    for kind, path in result.outputs.items():
+        size = path.stat().st_size
+        extra = f"{result.pages} pages, " if kind == "pdf" and result.pages else ""
+        outputs.append(f"{path.name} ({extra}{_size(size)})")
+    warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
+    return (
+        f"built {len(book.chapters)} chapters, {words:,} words in {result.seconds:.1f} s: "
+        + ", ".join(outputs)
+        + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+        + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+    )
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 @main.command()
 @_build_options
-def epub(project: Path, output: Path | None, style: str, quiet: bool) -> None:
+def epub(
+    project: Path,
+    output: Path | None,
+    style: str,
+    quiet: bool,
+    verbose: bool,
+    jobs: int,
+    keep_going: bool,
+) -> None:
     """Build the EPUB 3 edition (build/<title>.epub)."""
-    _run(("epub",), project, output, style, quiet)
+    _run(("epub",), project, output, style, quiet, verbose, keep_going, jobs)
 
 
 @main.command()
@@ -165,6 +258,9 @@ def pdf(
     output: Path | None,
     style: str,
     quiet: bool,
+    verbose: bool,
+    jobs: int,
+    keep_going: bool,
     page_size: str | None,
     print_shop: bool | None,
     cover: bool | None,
@@ -181,6 +277,9 @@ def pdf(
         output,
         style,
         quiet,
+        verbose,
+        keep_going,
+        jobs,
         _overrides(page_size, print_shop, pdf_variant, cover),
     )
 
@@ -193,6 +292,9 @@ def all_(
     output: Path | None,
     style: str,
     quiet: bool,
+    verbose: bool,
+    jobs: int,
+    keep_going: bool,
     page_size: str | None,
     print_shop: bool | None,
     cover: bool | None,
@@ -205,6 +307,9 @@ def all_(
         output,
         style,
         quiet,
+        verbose,
+        keep_going,
+        jobs,
         _overrides(page_size, print_shop, pdf_variant, cover),
     )
 
