@@ -223,7 +223,7 @@ def prepare(
     report = _reporter(report)
     edition = load_edition(root)
     paths = discover(edition)
-    articles, errors = _clean_pages(paths, edition, report, jobs)
+    articles, errors = _clean_pages(paths, edition, report, jobs, skipped is not None)
     if errors and (skipped is None or not articles):
         raise PageErrors(errors)
     if skipped is not None:
@@ -250,7 +250,7 @@ PARALLEL_FROM = 24  # pages to clean before more processes pay for their start-u
 
 
 def _clean_pages(
-    paths: list[Path], edition: Edition, report: Reporter, jobs: int = 0
+    paths: list[Path], edition: Edition, report: Reporter, jobs: int = 0, keep_going: bool = False
 ) -> tuple[dict[str, Article], list[SourceError]]:
     """Read and clean every page, from the cache where it can, in parallel where it pays.
 
@@ -279,11 +279,14 @@ def _clean_pages(
     for path, outcome in zip(todo, _cleaned(todo, edition, rules, workers, report), strict=True):
         if isinstance(outcome, Article):
             found[path] = outcome
-            if path in keys:
-                store.put(keys[path], outcome)
         else:
             errors.append(SourceError(outcome))
-    store.prune()
+    if not errors or keep_going:
+        # A build that stops leaves build/ as it was, the cache included.
+        for path in todo:
+            if path in found and path in keys:
+                store.put(keys[path], found[path])
+        store.prune()
     report.stage(
         f"load: {len(paths)} pages from {edition.sources.name}/"
         + (f" ({store.hits} unchanged since the last build)" if store.hits else "")
