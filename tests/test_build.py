@@ -165,6 +165,15 @@ def test_same_sources_give_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
         assert first[kind].read_bytes() == second[kind].read_bytes(), kind
 
 
+def test_print_shop_files_are_reproducible_too(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    shop = {"shop": True, "variant": "pdf/x-4"}
+    first = run(ROOT, targets=("pdf",), output=tmp_path / "a", print_options=shop).outputs
+    second = run(ROOT, targets=("pdf",), output=tmp_path / "b", print_options=shop).outputs
+    assert b"xmp.did:" in first["pdf"].read_bytes()
+    assert first["pdf"].read_bytes() == second["pdf"].read_bytes()
+
+
 def test_a_folder_without_book_toml_builds(tmp_path: Path) -> None:
     root = tmp_path / "october-readings"
     (root / "sources").mkdir(parents=True)

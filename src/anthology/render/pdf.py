@@ -181,12 +181,29 @@ class PdfRenderer:
                 self.diagnostics.extend(low_resolution_images(document, self.base_dir))
             # A fixed identifier from the content keeps rebuilds byte-identical.
             identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
+            _stable_document_id(document, identifier.decode())
             document.write_pdf(out, pdf_identifier=identifier, **options)
         except OSError as exc:
             raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
         finally:
             logger.removeHandler(collector)
         self.warnings = collector.messages
+
+
+def _stable_document_id(document, identifier: str) -> None:
+    """PDF/X-4 metadata carries an xmpMM:DocumentID that WeasyPrint draws at random; derive it
+    from the content instead, so that the same book gives the same bytes."""
+    import re
+    import uuid
+
+    metadata = document.metadata
+    generate = metadata.generate_rdf_metadata
+    stable = f"xmp.did:{uuid.UUID(hex=identifier)}".encode()
+
+    def generate_stable(*args, **kwargs) -> bytes:
+        return re.sub(rb"xmp\.did:[0-9a-fA-F-]{36}", stable, generate(*args, **kwargs))
+
+    metadata.generate_rdf_metadata = generate_stable
 
 
 def _image_href_for(sources: Path):
