@@ -100,6 +100,8 @@ def test_every_printed_page_is_in_the_epub_where_it_starts(built) -> None:
         nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
         entries = nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
         assert len(entries) == len(reader.pages)
+        # Accessibility checkers want the source of the page numbers declared.
+        assert b'property="pageBreakSource"' in z.read("EPUB/content.opf")
         labels = [a.text for a in entries]
         start = labels.index("1")
         assert labels[:start] == [folio(i, start) for i in range(start)]

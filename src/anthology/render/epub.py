@@ -85,6 +85,10 @@ class EpubRenderer:
             )
         for prop, value in features:
             package.add_metadata(None, "meta", value, {"property": prop})
+        if self.page_starts:
+            # The page numbers are this edition's own print layout (EPUB Accessibility 1.1).
+            source = f"{book.identifier} (print edition)"
+            package.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
         package.add_metadata(
             None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"}
         )
