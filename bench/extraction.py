@@ -1,7 +1,7 @@
 """Article-extraction benchmark: our HTML cleaner against trafilatura on the same pages.
 
 Runs ``clean_html`` over every page of a dataset (``pages/`` + ``truth.jsonl``, see
-/work/shared/benchmarks/extraction/README.md), writes the body text (title left out: body
+``../shared/benchmarks/extraction/README.md``), writes the body text (title left out: body
 blocks joined by blank lines), scores it with the dataset's own ``evaluate.py``, does the same
 for ``trafilatura.extract(html, include_comments=False)`` when trafilatura is installed, and
 prints a table you can paste into a note, then the worst pages with reasons.
@@ -28,7 +28,7 @@ from anthology.errors import SourceError
 from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
 from anthology.sources import Page, decode
 
-DEFAULT_DATA = Path("/work/shared/benchmarks/extraction")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
 
 
 def article_text(article: Article) -> str:

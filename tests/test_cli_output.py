@@ -36,8 +36,7 @@ def test_verbose_shows_what_the_rules_dropped(edition: Path) -> None:
     assert result.exit_code == 0
     assert (
         "  sources/lessons-from-history-revolution-in-russia.txt: "
-        "dropped 'Facebook Twitter' (furniture)"
-        in result.stdout
+        "dropped 'Facebook Twitter' (furniture)" in result.stdout
     )
     assert "dropped" not in _compile(edition).stdout
 

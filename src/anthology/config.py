@@ -6,6 +6,7 @@ Every problem in the file is collected before failing, and each one names the fi
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from pathlib import Path
 from anthology.errors import ConfigError, display_path
 
 BOOK_FILE = "book.toml"
+TITLE_MAX_CHARS = 200  # the title names the book's files, which file systems keep short
 GLOSSARY_FILE = "glossary.toml"
 CATEGORIES = ("term", "person", "organisation", "place", "event")
 
@@ -94,6 +96,64 @@ class PrintOptions:
         return PAGE_SIZES[self.page]
 
 
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one page or image may cost: ``[limits]`` in book.toml.
+
+    A page or image over a limit stops the build with a line that names the file, the limit and
+    the key that raises it; nothing is cut short silently.
+    """
+
+    page_size: int = 50 * MB  # bytes of one page (after gzip decompression)
+    depth: int = 5000  # how deeply a page's elements may nest
+    image_size: int = 40 * MB  # bytes of one image file
+    image_megapixels: float = 50.0  # pixels of one image, in millions
+    clean_seconds: float = 30.0  # time to clean one page; 0 for no limit
+
+    def exceeded(self, key: str, what: str) -> str:
+        """The message for a file over the limit ``key``: ``page is 31.4 MB, over the …``."""
+        return f"{what}, over the {self.shown(key)} limit ([limits] {key} in book.toml)"
+
+    def shown(self, key: str) -> str:
+        """A limit as people write it: ``25 MB``, ``5000 levels``, ``50 megapixel``, ``30 s``."""
+        value = getattr(self, key)
+        if key in ("page_size", "image_size"):
+            return format_size(value)
+        if key == "image_megapixels":
+            return f"{value:g} megapixel"
+        if key == "clean_seconds":
+            return f"{value:g} s"
+        return f"{value}"
+
+
+def format_size(size: int) -> str:
+    """Bytes as ``25 MB``, ``31.4 MB`` or ``900 KB`` (1 MB = 1024 × 1024 bytes)."""
+    for unit, scale in (("GB", 1024 * MB), ("MB", MB), ("KB", 1024)):
+        if size >= scale:
+            amount = size / scale
+            return f"{amount:.0f} {unit}" if amount == int(amount) else f"{amount:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def parse_size(value: object) -> int | None:
+    """Bytes from 52428800, "50 MB", "500 KB" or "1.5 GB"; None if it is not a size."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 else None
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(
+        r"\s*(\d{1,9}(?:\.\d{1,6})?)\s*(bytes|b|kb|k|mb|m|gb|g)?\s*", value.lower()
+    )
+    if not match:
+        return None
+    scale = {"kb": 1024, "k": 1024, "mb": MB, "m": MB, "gb": 1024 * MB, "g": 1024 * MB}
+    size = int(float(match.group(1)) * scale.get(match.group(2) or "b", 1))
+    return size if size > 0 else None
+
+
 def page_size_name(value: str) -> str | None:
     """The canonical name of a page size, accepting any case and spaces ("us trade")."""
     wanted = re.sub(r"[\s_]+", "-", value.strip()).casefold()
@@ -119,6 +179,7 @@ class Edition:
     glossary: tuple[GlossaryEntry, ...] = ()
     index_extra: tuple[str, ...] = ()
     print: PrintOptions = PrintOptions()
+    limits: Limits = Limits()
 
     @property
     def sources(self) -> Path:
@@ -140,6 +201,7 @@ BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "parts": (list, "The themed parts, in reading order ([[parts]] tables)."),
     "index": (dict, "The back-of-book index: [index] extra = [names and terms to index]."),
     "print": (dict, "The print edition: [print] page, shop, bleed, variant, paper."),
+    "limits": (dict, "What one page or image may cost: [limits] page_size, depth, …"),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "page": (str, f"Trim size: {', '.join(PAGE_SIZES)}."),
@@ -148,6 +210,13 @@ PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "variant": (str, f"PDF variant: {', '.join(PDF_VARIANTS)} (default pdf/ua-1)."),
     "paper": ((str, int, float), 'Paper for the cover spine: "80gsm" or a thickness in mm.'),
     "cover": (bool, "true to write the print cover (back, spine, front) beside the PDF."),
+}
+LIMIT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "page_size": ((int, str), 'Largest page, such as "50 MB" (or a number of bytes).'),
+    "depth": ((int, float), "Deepest nesting of elements in a page (default 5000)."),
+    "image_size": ((int, str), 'Largest image file, such as "40 MB" (or a number of bytes).'),
+    "image_megapixels": ((int, float), "Largest image in millions of pixels (default 50)."),
+    "clean_seconds": ((int, float), "Longest time to clean one page, in seconds (0: no limit)."),
 }
 INDEX_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "extra": (list, "Names and terms to index besides the glossary's entries."),
@@ -234,7 +303,7 @@ def load_edition(root: Path) -> Edition:
             root=root, title=_title_from_folder(root), configured=False, glossary=glossary
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_toml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
             f"cannot read the file ({_reason(exc)})", display_path(path, root)
@@ -253,6 +322,12 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
     if not isinstance(title, str) or not title.strip():
         problems.add(
             '"title" is required and must be a non-empty string', problems.line_of("title")
+        )
+    elif len(title.strip()) > TITLE_MAX_CHARS:
+        problems.add(
+            f'"title" is {len(title.strip())} characters long; '
+            f"a book's title can have at most {TITLE_MAX_CHARS}",
+            problems.line_of("title"),
         )
     language = data.get("language", "en")
     if isinstance(language, str) and not re.fullmatch(
@@ -286,7 +361,12 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
             if entry is None:
                 continue
             line = problems.line_of(f'"{entry.source}"', after=part_line)
-            if not (root / "sources" / entry.source).is_file():
+            if _outside_sources(root, entry.source):
+                problems.add(
+                    f'part "{part_title}" lists "{entry.source}", which is outside sources/',
+                    line,
+                )
+            elif not (root / "sources" / entry.source).is_file():
                 problems.add(
                     f'part "{part_title}" lists "{entry.source}", which is not in sources/',
                     line,
@@ -314,6 +394,7 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
             else:
                 index_extra = tuple(x.strip() for x in extra)
     print_options = _print_options(problems, data.get("print", {}))
+    limits = _limits(problems, data.get("limits", {}))
     problems.raise_if_any()
     return Edition(
         root=root,
@@ -330,6 +411,7 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
         style=data.get("style", "").strip(),
         index_extra=index_extra,
         print=print_options,
+        limits=limits,
     )
 
 
@@ -385,6 +467,44 @@ def _print_options(problems: _Problems, table: object) -> PrintOptions:
     return options
 
 
+def _limits(problems: _Problems, table: object) -> Limits:
+    """``[limits]``: sizes as "50 MB" or bytes, the others as positive numbers."""
+    if not isinstance(table, dict):
+        return Limits()
+    section = problems.line_of("[limits]") or 0
+    _check_keys(problems, table, LIMIT_KEYS, "[limits]", section_line=section)
+    limits = Limits()
+    for key, value in table.items():
+        if (
+            key not in LIMIT_KEYS
+            or isinstance(value, bool)
+            or not isinstance(value, int | float | str)
+        ):
+            continue  # reported by _check_keys
+        parsed, wanted = _limit_value(key, value)
+        if parsed is None:
+            problems.add(
+                f"[limits] {key} must be {wanted}, not {value!r}",
+                problems.line_of(key, after=section),
+            )
+        else:
+            limits = replace(limits, **{key: parsed})
+    return limits
+
+
+def _limit_value(key: str, value: int | float | str) -> tuple[int | float | None, str]:
+    """The value of one ``[limits]`` key, or None, with what the key wants."""
+    if key in ("page_size", "image_size"):
+        return parse_size(value), 'a size such as "50 MB" or a number of bytes'
+    if isinstance(value, str) or not math.isfinite(value):
+        return None, "a number"
+    if key == "depth":
+        return (value if isinstance(value, int) and value > 0 else None), "a whole number over 0"
+    if key == "clean_seconds":
+        return (value if value >= 0 else None), "a number of seconds (0 for no limit)"
+    return (value if value > 0 else None), "a number over 0"
+
+
 def parse_length_mm(value: object) -> float | None:
     """Millimetres from 3, 3.5, "3mm", "0.125in" or "9pt"; None if it is not a length."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -417,13 +537,12 @@ def load_glossary(root: Path) -> tuple[GlossaryEntry, ...]:
         ConfigError: unknown keys, empty definitions, duplicate terms or aliases, a ``see``
             that names no entry, an unknown category; all problems at once, with lines.
     """
-    from anthology.assemble import slugify
 
     path = root / "sources" / GLOSSARY_FILE
     if not path.exists():
         return ()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_toml_text(path)
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
@@ -438,11 +557,16 @@ def load_glossary(root: Path) -> tuple[GlossaryEntry, ...]:
                 f'unknown table "{key}" (each entry is a [[term]] table)', problems.line_of(key)
             )
     raw_terms = data.get("term", [])
+    if not isinstance(raw_terms, list) or not all(isinstance(t, dict) for t in raw_terms):
+        problems.add('"term" must be [[term]] tables, one for each entry', problems.line_of("term"))
+        raw_terms = (
+            [t for t in raw_terms if isinstance(t, dict)] if isinstance(raw_terms, list) else []
+        )
     entries: list[GlossaryEntry] = []
     seen_forms: dict[str, str] = {}
     section = 0
     lines: dict[str, int | None] = {}
-    for raw in raw_terms if isinstance(raw_terms, list) else []:
+    for raw in raw_terms:
         section = problems.line_of("[[term]]", after=section) or section
         _check_keys(problems, raw, TERM_KEYS, "[[term]]", section_line=section)
         term = raw.get("term")
@@ -494,7 +618,7 @@ def load_glossary(root: Path) -> tuple[GlossaryEntry, ...]:
         lines[term] = section or None
         entries.append(
             GlossaryEntry(
-                id=f"g-{slugify(term, 40) or 'term'}",
+                id=_glossary_id(term),
                 term=term,
                 definition=_inline_markup(definition),
                 aliases=aliases,
@@ -520,6 +644,16 @@ def load_glossary(root: Path) -> tuple[GlossaryEntry, ...]:
             break
     problems.raise_if_any()
     return tuple(entries)
+
+
+def _glossary_id(term: str) -> str:
+    """The entry's anchor: from its letters, or from a hash when it has none ("C++" has)."""
+    import hashlib
+
+    from anthology.assemble import slugify
+
+    slug = slugify(term, 40)
+    return f"g-{slug}" if slug else f"g-{hashlib.sha1(term.encode()).hexdigest()[:8]}"
 
 
 def _inline_markup(text: str) -> str:
@@ -623,6 +757,22 @@ def _toml_error(exc: tomllib.TOMLDecodeError, path: Path, root: Path, text: str)
     return ConfigError(
         f"not valid TOML: {message.strip().rstrip('.')}", display_path(path, root), line
     )
+
+
+def _outside_sources(root: Path, source: str) -> bool:
+    """True for an article path that leaves sources/: absolute, ``..`` or a symlink out."""
+    if Path(source).is_absolute() or ".." in Path(source).parts:
+        return True
+    sources = (root / "sources").resolve()
+    try:
+        return not (sources / source).resolve().is_relative_to(sources)
+    except (OSError, RuntimeError, ValueError):
+        return True
+
+
+def _read_toml_text(path: Path) -> str:
+    """A TOML file's text; the byte order mark some editors write first is no error."""
+    return path.read_text(encoding="utf-8").removeprefix("\ufeff")
 
 
 def _title_from_folder(root: Path) -> str:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import codecs
 import gzip
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology.config import Edition
+from anthology.config import Edition, Limits, format_size
 from anthology.errors import SourceError, display_path
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
-MAX_PAGE_BYTES = 50 * 1024 * 1024
 
 # Characters XML 1.0 forbids (C0 controls except tab, newline, carriage return; surrogates; FFFE/F).
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -59,7 +59,7 @@ def discover(edition: Edition) -> list[Path]:
 
 
 def read_page(path: Path, edition: Edition) -> Page:
-    """Read and decode one page.
+    """Read and decode one page, within the edition's ``[limits] page_size``.
 
     Raises:
         SourceError: the file is unreadable, empty, binary or too large.
@@ -71,21 +71,7 @@ def read_page(path: Path, edition: Edition) -> Page:
     resolved = path.resolve()
     if not resolved.is_relative_to(edition.sources.resolve()):
         raise SourceError("points outside the sources/ folder (a symlink?); refused", shown)
-    try:
-        size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise SourceError(
-                f"is {size // (1024 * 1024)} MB, over the 50 MB limit for a page", shown
-            )
-        data = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-    except OSError as exc:
-        raise SourceError(
-            f"cannot be read ({exc.strerror or exc.__class__.__name__})", shown
-        ) from None
-    except (EOFError, gzip.BadGzipFile):
-        raise SourceError("is not a valid gzip file", shown) from None
+    data = _page_bytes(path, shown, edition.limits)
     if not data.strip():
         raise SourceError("is empty", shown)
     text = decode(data, kind)
@@ -97,6 +83,62 @@ def read_page(path: Path, edition: Edition) -> Page:
         else path.name
     )
     return Page(path=path, name=name, shown=shown, kind=kind, text=text)
+
+
+def _page_bytes(path: Path, shown: str, limits: Limits) -> bytes:
+    """The page's bytes, decompressed when gzipped, never more than the page size limit."""
+    try:
+        size = path.stat().st_size
+        if size > limits.page_size:
+            raise SourceError(limits.exceeded("page_size", f"page is {format_size(size)}"), shown)
+        if not path.name.lower().endswith(".gz"):
+            return path.read_bytes()
+        with gzip.open(path, "rb") as stream:
+            # Read one byte past the limit: a small file can unpack to gigabytes.
+            data = stream.read(limits.page_size + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error):
+        raise SourceError("is not a valid gzip file", shown) from None
+    except OSError as exc:
+        raise SourceError(
+            f"cannot be read ({exc.strerror or exc.__class__.__name__})", shown
+        ) from None
+    if len(data) > limits.page_size:
+        raise SourceError(
+            f"page unpacks to more than {limits.shown('page_size')}, the limit "
+            "([limits] page_size in book.toml)",
+            shown,
+        )
+    return data
+
+
+def image_problem(path: Path, limits: Limits) -> str:
+    """What is wrong with the image at ``path`` for ``limits`` (bytes, pixels), or ``""``.
+
+    Only the file's size and its header are read. A file that is not an image passes: the
+    renderer says so when it converts it.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    if size > limits.image_size:
+        return limits.exceeded("image_size", f"image is {format_size(size)}")
+    from PIL import Image
+
+    bomb_check, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except Exception:  # noqa: BLE001  anything Pillow cannot open is the renderer's to report
+        return ""
+    finally:
+        Image.MAX_IMAGE_PIXELS = bomb_check
+    megapixels = width * height / 1_000_000
+    if megapixels > limits.image_megapixels:
+        return limits.exceeded(
+            "image_megapixels", f"image is {megapixels:.1f} megapixels ({width}\u00d7{height})"
+        )
+    return ""
 
 
 def read_loose_page(path: Path) -> Page:
@@ -142,6 +184,9 @@ def decode(data: bytes, kind: str) -> str | None:
     ):
         if data.startswith(bom):
             return repair(data[len(bom) :].decode(encoding, errors="replace"))
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return repair(utf16)
     if _looks_binary(data):
         return None
     try:
@@ -176,7 +221,10 @@ def _codec_name(name: str) -> str:
         return ""
 
 
-_WESTERN_HIGH = re.compile("[\u00a0-\u00ff\u2018-\u201e\u2013\u2014\u2026\u20ac\u0152\u0153]")
+# Any character beyond ASCII that is not a Western letter or mark.
+_NOT_WESTERN = re.compile(
+    "[^\x00-\x7f\u00a0-\u00ff\u2018-\u201e\u2013\u2014\u2026\u20ac\u0152\u0153]"
+)
 
 
 def _western(data: bytes) -> str | None:
@@ -185,12 +233,24 @@ def _western(data: bytes) -> str | None:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None
-    high = [c for c in text if ord(c) >= 0x80]
-    return text if all(_WESTERN_HIGH.match(c) for c in high) else None
+    return None if _NOT_WESTERN.search(text) else text
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_SAMPLE = 512 * 1024
+
+
+def _sample(data: bytes) -> bytes:
+    """Enough of a large page to judge its code page by: its start, middle and end."""
+    if len(data) <= 2 * _SAMPLE:
+        return data
+    middle = len(data) // 2
+    return data[:_SAMPLE] + data[middle : middle + _SAMPLE // 2] + data[-_SAMPLE // 2 :]
 
 
 _LOWER_CYRILLIC = re.compile("[\u0430-\u044f\u0451]")
 _UPPER_CYRILLIC = re.compile("[\u0410-\u042f\u0401]")
+_MIXED_SCRIPT = re.compile("[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 
 
 def _cyrillic(data: bytes) -> str | None:
@@ -200,7 +260,8 @@ def _cyrillic(data: bytes) -> str | None:
     small letters) read with the wrong one comes out in capitals; the right one gives mostly
     small letters.
     """
-    high = sum(1 for b in data if b >= 0x80)
+    data = _sample(data)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
     if high < 20 or high < len(data) * 0.05:
         return None
     best, best_share = None, 0.0
@@ -209,6 +270,9 @@ def _cyrillic(data: bytes) -> str | None:
         lower = len(_LOWER_CYRILLIC.findall(text))
         upper = len(_UPPER_CYRILLIC.findall(text))
         letters = lower + upper
+        # Western letters (é, ü, ñ) read as Cyrillic sit inside Latin words: "coыte".
+        if len(_MIXED_SCRIPT.findall(text)) > letters * 0.1:
+            continue
         if letters >= high * 0.8 and letters and lower / letters > best_share:
             best, best_share = encoding, lower / letters
     return best if best_share >= 0.6 else None
@@ -226,6 +290,26 @@ def repair(text: str) -> str:
 
         text = ftfy.fix_encoding(text)
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text when ``data`` is UTF-16 without a byte order mark, else None.
+
+    Text in UTF-16 has a NUL beside every ASCII character, always on the same side (odd bytes
+    for little-endian, even for big-endian); binary data has them anywhere.
+    """
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 64:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) < len(sample) // 32 or min(even, odd) > max(even, odd) // 50:
+        return None
+    try:
+        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text[:4096] if c < " " and c not in "\t\n\r")
+    return text if controls <= len(text[:4096]) // 100 else None
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -3,7 +3,7 @@
 The passes, in order:
 
 1. Parse with BeautifulSoup and lxml, and check that the parser lost no text (libxml2 drops
-   content it cannot nest, silently; see /work/shared/TRAPS.md).
+   content it cannot nest, silently).
 2. Read metadata from the whole page, in order of trust: JSON-LD, OpenGraph, ``<meta>``,
    ``<time>``, visible bylines. Nothing is guessed: a field the page does not state stays empty.
 3. Remove what is never content (scripts, styles, hidden elements, embeds) and site furniture
@@ -34,12 +34,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import NavigableString, PreformattedString
 
-from anthology.clean.metadata import parse_date
+from anthology.clean.metadata import parse_date, short_title
 from anthology.clean.rules import Rules, SiteRule, default_rules
 from anthology.clean.typography import smarten
+from anthology.config import Limits
 from anthology.errors import SourceError
 from anthology.model import Article, Block, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
-from anthology.sources import Page
+from anthology.sources import Page, image_problem
 
 # --------------------------------------------------------------------------------------- data
 
@@ -337,15 +338,21 @@ class _Out:
 # ---------------------------------------------------------------------------------- the stage
 
 
-def clean_html(page: Page, rules: Rules | None = None) -> Article:
+def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = None) -> Article:
     """Clean an HTML ``Page`` into an ``Article``.
 
+    Args:
+        page: the page.
+        rules: the cleaning rules (the package's own when None).
+        limits: the nesting depth and image sizes allowed (the defaults when None).
+
     Raises:
-        SourceError: the page is not an article, has no text, or lost text while parsing.
+        SourceError: the page is not an article, has no text, lost text while parsing, nests
+            deeper than the limit or shows an image over the limits.
     """
     rules = rules or default_rules()
     try:
-        return _clean(page, rules)
+        return _clean(page, rules, limits or Limits())
     except SourceError:
         raise
     except RecursionError:
@@ -358,8 +365,8 @@ def clean_html(page: Page, rules: Rules | None = None) -> Article:
         ) from None
 
 
-def _clean(page: Page, rules: Rules) -> Article:
-    soup = _parse(page)
+def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
+    soup = _parse(page, limits)
     meta = _metadata(soup, page)
     body = soup.body or soup
     dropped: list[Dropped] = []
@@ -373,7 +380,7 @@ def _clean(page: Page, rules: Rules) -> Article:
     stats = _measure(body)
     roots = [k for k in kept if k.parent is not None] or _main_content(body, stats)
     out = _Out(dropped=dropped)
-    walker = _Walker(page, meta, rules, stats, out)
+    walker = _Walker(page, meta, rules, stats, out, limits)
     for root in roots:
         walker.container(root, 0)
     blocks = _tidy_blocks(out, meta, rules)
@@ -382,7 +389,7 @@ def _clean(page: Page, rules: Rules) -> Article:
     _check_article(page, meta, blocks, out)
     return Article(
         source=page.name,
-        title=meta.title or _title_from_name(page.name),
+        title=short_title(meta.title) or _title_from_name(page.name),
         body=tuple(blocks),
         standfirst=meta.standfirst,
         byline=meta.byline,
@@ -429,11 +436,19 @@ def _drop_site_phrases(blocks: list[Block], site: SiteRule, out: _Out) -> list[B
 # ------------------------------------------------------------------------------------ parsing
 
 
-def _parse(page: Page) -> BeautifulSoup:
+def _parse(page: Page, limits: Limits | None = None) -> BeautifulSoup:
+    limits = limits or Limits()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", UserWarning)
         soup = BeautifulSoup(page.text, "lxml")
+    # A page cannot nest deeper than it has tags: only pages with many are measured.
+    if page.text.count("<") > limits.depth:
+        depth = _nesting_depth(soup)
+        if depth > limits.depth:
+            raise SourceError(
+                limits.exceeded("depth", f"elements are nested {depth} deep"), page.shown
+            )
     raw = _raw_text_chars(page.text)
     parsed = _parsed_text_chars(soup)
     lost = raw - parsed
@@ -446,6 +461,17 @@ def _parse(page: Page) -> BeautifulSoup:
             page.shown,
         )
     return soup
+
+
+def _nesting_depth(root: Tag) -> int:
+    """How many elements deep the tree goes (without recursion: it may be very deep)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
+    return deepest
 
 
 def _raw_text_chars(text: str) -> int:
@@ -873,6 +899,28 @@ def _language(value: str) -> str:
 # ------------------------------------------------------------------------------ furniture
 
 
+# HTML's empty elements: whatever a parser put inside one came after it in the page.
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
 def _strip_never(body: Tag) -> None:
     """Remove elements that are never content, comments, and elements hidden from readers."""
     doomed = [node for node in body.descendants if isinstance(node, PreformattedString)]
@@ -881,8 +929,17 @@ def _strip_never(body: Tag) -> None:
     stack = [body]
     while stack:
         tag = stack.pop()
-        for child in list(tag.contents):
+        children = list(reversed(tag.contents))
+        while children:
+            child = children.pop()
             if not isinstance(child, Tag):
+                continue
+            if child.name in _VOID and child.contents:
+                # libxml2 does not know every empty element: after an unclosed <embed> or
+                # <source>, the rest of the article is parsed as its content. Keep it.
+                kids = list(child.contents)
+                child.unwrap()
+                children.extend(reversed(kids))
                 continue
             if child.name in _NEVER or ":" in (child.name or "") or _hidden(child):
                 child.decompose()
@@ -1176,7 +1233,15 @@ class _Walker:
 
     MAX_DEPTH = 120  # below this many levels, a container is read as one paragraph of text
 
-    def __init__(self, page: Page, meta: _Meta, rules: Rules, stats: dict[int, _Stats], out: _Out):
+    def __init__(
+        self,
+        page: Page,
+        meta: _Meta,
+        rules: Rules,
+        stats: dict[int, _Stats],
+        out: _Out,
+        limits: Limits,
+    ):
         self.page = page
         self.meta = meta
         self.rules = rules
@@ -1184,6 +1249,7 @@ class _Walker:
         self.out = out
         self.sources = _sources_root(page)
         self.base_url = meta.url
+        self.limits = limits
 
     # blocks
 
@@ -1267,7 +1333,9 @@ class _Walker:
 
     def quote(self, tag: Tag, depth: int) -> None:
         inner = _Out(dropped=self.out.dropped)
-        _Walker(self.page, self.meta, self.rules, self.stats, inner).container(tag, depth)
+        _Walker(self.page, self.meta, self.rules, self.stats, inner, self.limits).container(
+            tag, depth
+        )
         paragraphs: list[str] = []
         for block in inner.blocks:
             if isinstance(block, Paragraph | Heading):
@@ -1341,6 +1409,11 @@ class _Walker:
         self.out.blocks.append(Figure(src=local, alt=alt, caption=caption))
 
     def local_image(self, src: str) -> str | None:
+        """The image's path inside the sources folder, or None when it lies elsewhere.
+
+        Raises:
+            SourceError: the image is over the size limits (named, with the limit).
+        """
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or src.startswith(("/", "\\")) or not parts.path:
             return None
@@ -1349,9 +1422,14 @@ class _Walker:
             root = self.sources.resolve()
             if not path.is_relative_to(root) or not path.is_file():
                 return None
-            return path.relative_to(root).as_posix()
+            relative = path.relative_to(root).as_posix()
         except (OSError, ValueError):
             return None
+        shown = self.page.shown[: len(self.page.shown) - len(self.page.name)] + relative
+        problem = image_problem(path, self.limits)
+        if problem:
+            raise SourceError(problem, shown)
+        return relative
 
     # paragraphs
 
@@ -1360,22 +1438,13 @@ class _Walker:
             self.emit_paragraph(run)
 
     def emit_paragraph(self, nodes: list, preformatted: bool = False) -> None:
-        # a <p> with <br><br> inside is several paragraphs
-        groups: list[list] = [[]]
-        for index, node in enumerate(nodes):
-            if (
-                not preformatted
-                and isinstance(node, Tag)
-                and node.name == "br"
-                and index + 1 < len(nodes)
-                and isinstance(nodes[index + 1], Tag)
-                and nodes[index + 1].name == "br"
-            ):
-                groups.append([])
-                continue
-            groups[-1].append(node)
-        for group in groups:
-            self.emit_html(self.inline(group, preformatted=preformatted))
+        # A <p> with <br><br> inside is several paragraphs, and so is preformatted text with a
+        # blank line. The breaks are counted in the cleaned markup, where what stood between
+        # them (spaces, comments, an image) is gone, so that cleaning the result again finds
+        # the same paragraphs.
+        inline = self.inline(nodes, preformatted=preformatted)
+        for piece in _split_at_double_breaks(inline):
+            self.emit_html(piece)
         figures, self.out.figures = self.out.figures, []
         for figure in figures:
             self.add_figure(*figure)
@@ -1405,10 +1474,9 @@ class _Walker:
             after = flat[n + 1][:1] if n + 1 < len(flat) else ""
             pieces[index] = html.escape(_smarten_piece(raw, before, after), quote=False)
         result = "".join(pieces)
-        if not preformatted:
-            result = re.sub(r" {2,}", " ", result)
-            result = re.sub(r" ?<br/> ?", "<br/>", result).strip()
-        return result
+        # Preformatted text keeps its line breaks; its spaces are set like any paragraph's.
+        result = re.sub(r" {2,}", " ", result)
+        return re.sub(r" ?<br/> ?", "<br/>", result).strip()
 
     def _inline(self, nodes, pieces, texts, depth, preformatted) -> None:
         for node in nodes:
@@ -1420,7 +1488,7 @@ class _Walker:
                     for i, line in enumerate(text.split("\n")):
                         if i:
                             pieces.append("<br/>")
-                        texts.append((len(pieces), line))
+                        texts.append((len(pieces), _WS.sub(" ", line)))
                         pieces.append("")
                 else:
                     texts.append((len(pieces), _WS.sub(" ", text)))
@@ -1530,6 +1598,33 @@ def _smarten_piece(raw: str, before: str, after: str) -> str:
         ):
             text = probe[len(prefix) : len(probe) - len(suffix)]
     return lead + text + trail
+
+
+_INLINE_TAG = re.compile(r"<(/?)([a-z]+)[^>]*?(/?)>")
+
+
+def _split_at_double_breaks(inline: str) -> list[str]:
+    """Cut inline XHTML at each run of two or more ``<br/>`` that lies outside any element."""
+    runs: list[list[int]] = []  # [start, end, how many breaks] of each run of top-level breaks
+    depth = 0
+    for match in _INLINE_TAG.finditer(inline):
+        closing, name, empty = match.groups()
+        if name == "br" and depth == 0:
+            if runs and runs[-1][1] == match.start():
+                runs[-1][1:] = [match.end(), runs[-1][2] + 1]
+            else:
+                runs.append([match.start(), match.end(), 1])
+        elif closing:
+            depth = max(0, depth - 1)
+        elif not empty:
+            depth += 1
+    cuts = [(start, end) for start, end, count in runs if count >= 2]
+    pieces, position = [], 0
+    for start, end in cuts:
+        pieces.append(inline[position:start])
+        position = end
+    pieces.append(inline[position:])
+    return pieces
 
 
 def _trim_breaks(inline: str) -> str:

@@ -55,3 +55,19 @@ def parse_date(text: str) -> date | None:
             candidates.append((match.start(), value))
             break
     return min(candidates)[1] if candidates else None
+
+
+TITLE_MAX_CHARS = 200  # longer "titles" are a paragraph or a broken page; the book shows less
+
+
+def short_title(title: str, limit: int = TITLE_MAX_CHARS) -> str:
+    """``title``, or its first words up to ``limit`` characters and an ellipsis when longer.
+
+    A running head, a table of contents entry and a file name all need a title of sane length.
+    """
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.\u2013\u2014-")
+    if len(cut) < limit // 2:
+        cut = title[: limit - 1]
+    return cut + "\u2026"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from anthology.clean.metadata import parse_date
+from anthology.clean.metadata import parse_date, short_title
 from anthology.clean.rules import Rules, default_rules
 from anthology.clean.typography import smarten, to_html
 from anthology.errors import SourceError
@@ -22,6 +22,7 @@ from anthology.model import Article, Block, Dropped, Heading, ListBlock, Paragra
 from anthology.sources import Page
 
 # A line ends like a sentence: terminal punctuation, then closing quotes or brackets.
+_WORD_BREAK = re.compile(r"[\s\u2013\u2014]+|--")
 _SENTENCE_END = re.compile(r"[.!?\u2026:;][\u201d\u2019\"')\]]*$")
 _CLOSED_SENTENCE = re.compile(r"[.!?\u2026][\u201d\u2019\"')\]]*$")
 _BULLET = re.compile(r"^(?:[\u2022\u25aa\u25cf\u2023\u2043*\u00b7]|-(?= ))\s+")
@@ -166,7 +167,9 @@ def _mark_head_navigation(head: list[_Line]) -> None:
 
 
 def _is_prose(text: str) -> bool:
-    return len(text.split()) >= MIN_PROSE_WORDS and bool(_SENTENCE_END.search(text))
+    # Counted alike before and after typography: "a -- b" and "a—b" are two words.
+    words = sum(1 for word in _WORD_BREAK.split(text) if any(c.isalnum() for c in word))
+    return words >= MIN_PROSE_WORDS and bool(_SENTENCE_END.search(text))
 
 
 def _body_start(lines: list[_Line]) -> int | None:
@@ -235,7 +238,7 @@ def _read_head(lines: list[_Line]) -> dict:
         first.dropped = "metadata (kicker)"
         title_index = 1
     title = candidates[title_index]
-    head["title"] = smarten(title.text)
+    head["title"] = short_title(smarten(title.text))
     title.dropped = "metadata (title)"
     for line in candidates[title_index + 1 :]:
         if "byline" not in head and _is_name(line.text):

@@ -7,6 +7,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from anthology.config import Limits
 from anthology.model import Book, Figure
 from anthology.render.documents import (
     Document,
@@ -42,10 +43,17 @@ class EpubRenderer:
     name = "epub"
     suffix = ".epub"
 
-    def __init__(self, stylesheets: list[Stylesheet], gate: ResourceGate, sources: Path):
+    def __init__(
+        self,
+        stylesheets: list[Stylesheet],
+        gate: ResourceGate,
+        sources: Path,
+        limits: Limits | None = None,
+    ):
         self.stylesheets = stylesheets
         self.gate = gate
         self.sources = sources
+        self.limits = limits or Limits()
         # Where the pages of the print edition start: page-break markers and a page list.
         self.page_starts: list[PageStart] = []
 
@@ -118,7 +126,7 @@ class EpubRenderer:
             for block in chapter.article.body:
                 if isinstance(block, Figure) and block.src not in images:
                     prepared = prepare_image(
-                        self.sources / block.src, self.gate, f"sources/{block.src}"
+                        self.sources / block.src, self.gate, f"sources/{block.src}", self.limits
                     )
                     images[block.src] = f"images/{prepared.name}"
                     if package.get_item_with_href(images[block.src]) is None:
@@ -197,7 +205,7 @@ class EpubRenderer:
 
         own = own_cover(self.sources)
         if own is not None:
-            prepared = prepare_image(own, self.gate, f"sources/{own.name}")
+            prepared = prepare_image(own, self.gate, f"sources/{own.name}", self.limits)
             return prepared.data, prepared.media_type
         return front_cover(book, accent_colour(self.stylesheets)), "image/jpeg"
 

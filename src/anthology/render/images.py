@@ -12,11 +12,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from anthology.config import Limits
 from anthology.errors import BuildError
 from anthology.resources import ResourceGate, ResourceRefused
+from anthology.sources import image_problem
 
 MAX_SIDE = 1600
-MAX_PIXELS = 40_000_000  # a decompression bomb is refused, not opened
 KEEP = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 
 
@@ -31,19 +32,37 @@ class PreparedImage:
     height: int
 
 
-def prepare_image(path: Path, gate: ResourceGate, shown: str) -> PreparedImage:
+def prepare_image(
+    path: Path, gate: ResourceGate, shown: str, limits: Limits | None = None
+) -> PreparedImage:
     """Read, check and convert one image.
 
+    Args:
+        path: the image file.
+        gate: the resource gate it is read through.
+        shown: the name to show in messages (``sources/images/a.png``).
+        limits: the edition's ``[limits]`` for images (the defaults when None).
+
     Raises:
-        BuildError: the file is outside the edition, unreadable or not an image.
+        BuildError: the file is outside the edition, unreadable, not an image, or over the
+            limits for an image (a decompression bomb is refused, never decoded).
     """
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    limits = limits or Limits()
     try:
-        raw = gate.read(path.resolve().as_uri())
+        resolved = gate.resolve(path.resolve().as_uri())
     except (ResourceRefused, OSError) as exc:
         raise BuildError(f"image cannot be used ({exc})", shown) from None
+    problem = image_problem(resolved, limits)
+    if problem:
+        raise BuildError(problem, shown)
+    try:
+        raw = resolved.read_bytes()
+    except OSError as exc:
+        raise BuildError(f"image cannot be read ({exc.strerror})", shown) from None
+    # Checked above against the edition's limit; Pillow's own guard would use another.
+    Image.MAX_IMAGE_PIXELS = max(int(limits.image_megapixels * 1_000_000), 1)
     try:
         with Image.open(io.BytesIO(raw)) as image:
             image.load()
@@ -58,8 +77,11 @@ def prepare_image(path: Path, gate: ResourceGate, shown: str) -> PreparedImage:
                     )
                 data, media_type = _encode(image)
                 size = image.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
-        raise BuildError(f"is not an image this tool can read ({exc})", shown) from None
+    except UnidentifiedImageError:
+        raise BuildError("is not an image this tool can read (unknown format)", shown) from None
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+        reason = str(exc).split("\n")[0][:120] or exc.__class__.__name__
+        raise BuildError(f"is not an image this tool can read ({reason})", shown) from None
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif"}[media_type]
     name = f"img-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
     return PreparedImage(name, media_type, data, size[0], size[1])
