@@ -85,7 +85,7 @@ def run(
 
     Args:
         root: the edition folder (holding ``sources/``).
-        targets: any of "epub" and "pdf".
+        targets: any of "epub", "pdf", "kepub" (Kobo) and "azw3" (Kindle, through calibre).
         output: a folder for the books, or a file name when there is one target.
         style: a look from ``styles/`` layered over the default.
         report: a ``Reporter``, or a function called with one line per finished stage.
@@ -123,7 +123,7 @@ def run(
             os.close(handle)
             temp = Path(temp_name)
             written.append((temp, final))
-            if renderer.name == "epub":
+            if renderer.name in ("epub", "kepub"):
                 renderer.page_starts = _print_pages(edition, style, book, renderers, report)
             renderer.render(book, temp)
             if renderer.name == "pdf" and renderer.page_starts:
@@ -150,9 +150,10 @@ def run(
             report.stage(
                 f"{renderer.name}: {_shown(final)}" + (f" ({pages} pages)" if pages else "")
             )
+        kinds = {path: name for name, path in destinations.items()}
         for temp, final in written:
             os.replace(temp, final)
-            kind = "cover" if final.name.endswith("-cover.pdf") else final.suffix.lstrip(".")
+            kind = "cover" if final.name.endswith("-cover.pdf") else kinds[final]
             result.outputs[kind] = final
     finally:
         for temp, _ in written:
@@ -316,7 +317,7 @@ def _cleaned(todo: list[Path], edition: Edition, rules, workers: int, report: Re
 def _clean_one(path: Path, edition: Edition, rules) -> Article | str:
     """Read and clean one page; a bad page gives its error line (a str crosses processes)."""
     try:
-        return clean(read_page(path, edition), rules)
+        return clean(read_page(path, edition), rules, limits=edition.limits)
     except SourceError as exc:
         return exc.message
 
@@ -351,24 +352,39 @@ def _renderer(target: str, edition: Edition, style: str):
 
         layers = style_layers(root, "epub", style)
         gate = ResourceGate([root / "sources", *(s.path.parent for s in layers)])
-        return EpubRenderer(layers, gate, root / "sources")
+        return EpubRenderer(layers, gate, root / "sources", edition.limits)
     if target == "pdf":
         from anthology.render.pdf import PdfRenderer
 
         layers = style_layers(root, "print", style)
         gate = ResourceGate([root, default_styles_dir(), *(s.path.parent for s in layers)])
         return PdfRenderer(layers, gate, root / "sources", edition.print)
-    raise BuildError(f'unknown target "{target}" (choose epub or pdf)')
+    if target in ("kepub", "azw3"):
+        # The EPUB edition, made over for Kobo or Kindle devices.
+        epub = _renderer("epub", edition, style)
+        if target == "kepub":
+            from anthology.render.kepub import KepubRenderer
+
+            return KepubRenderer(epub)
+        from anthology.render.azw3 import Azw3Renderer
+
+        return Azw3Renderer(epub)
+    raise BuildError(f'unknown target "{target}" (choose epub, pdf, kepub or azw3)')
 
 
 def _destination(renderer, book: Book, root: Path, output: Path | None, count: int) -> Path:
     if output is None:
         return root / "build" / f"{book.slug}{renderer.suffix}"
-    if output.suffix.lower() in (".epub", ".pdf"):
-        if count > 1 or output.suffix.lower() != renderer.suffix:
+    name = output.name.lower()
+    if name.endswith((".epub", ".pdf", ".azw3")):
+        if count > 1 or not name.endswith(renderer.suffix):
             raise BuildError(
                 f"--output {output} names a {output.suffix} file; "
-                "give a folder when building several editions"
+                + (
+                    "give a folder when building several editions"
+                    if count > 1
+                    else f"the {renderer.name} edition's file name ends in {renderer.suffix}"
+                )
             )
         return output
     return output / f"{book.slug}{renderer.suffix}"

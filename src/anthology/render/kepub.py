@@ -1,0 +1,251 @@
+"""Book → Kobo EPUB ("kepub"): our EPUB with Kobo's sentence spans, so Kobo shows reading stats.
+
+A Kobo reader counts pages and time left only in a kepub: an EPUB named ``*.kepub.epub`` whose
+content documents mark each sentence with ``<span class="koboSpan" id="kobo.N.M">`` and wrap
+the body in ``div#book-columns > div#book-inner``. This is what Kobo's store conversion and the
+open-source kepubify do (https://github.com/pgaskin/kepubify, kepub/transform.go); we do it
+ourselves on the EPUB edition, so both editions hold the same documents and the same text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+from anthology.model import Book
+from anthology.render.epub import EpubRenderer
+from anthology.render.pagemap import XHTML, PageStart
+
+_PROLOGUE = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+_OPF = "{http://www.idpf.org/2007/opf}"
+_CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
+
+# A sentence ends at . ! ? or : with an optional closing quote, and takes the spaces after it
+# (kepubify's pattern, which follows Kobo's own segmentation).
+_SENTENCE = re.compile(r".*?[.!?:]['\"”’“…]?\s*", re.S)
+# Text inside these is left as it is: code, media, and markup that is not XHTML text.
+_KEEP_AS_IS = {"script", "style", "pre", "audio", "video", "textarea", "svg", "math"}
+# Each of these starts a new paragraph number for the spans inside it.
+_BLOCKS = {
+    "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "main",
+    "nav", "ol", "p", "section", "summary", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+# Kobo adds this sheet so its column divs add no margins of their own (kepubify does the same).
+_STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
+
+
+class KepubRenderer:
+    """Writes the Kobo edition: the EPUB edition with Kobo's spans and column divs."""
+
+    name = "kepub"
+    suffix = ".kepub.epub"
+
+    def __init__(self, epub: EpubRenderer):
+        self.epub = epub
+        # The print edition's page starts, handed on to the EPUB it is made from.
+        self.page_starts: list[PageStart] = []
+
+    @property
+    def warnings(self) -> list[str]:
+        return getattr(self.epub, "warnings", [])
+
+    @property
+    def diagnostics(self) -> list:
+        return getattr(self.epub, "diagnostics", [])
+
+    def render(self, book: Book, out: Path) -> None:
+        """Write ``book`` as a kepub at ``out`` (the caller makes the write atomic)."""
+        self.epub.page_starts = self.page_starts
+        with tempfile.TemporaryDirectory(prefix=".kepub-", dir=out.parent) as work:
+            plain = Path(work) / "book.epub"
+            self.epub.render(book, plain)
+            kepubify(plain, out)
+
+
+def kepubify(epub: Path, out: Path) -> None:
+    """Rewrite the EPUB at ``epub`` as a kepub at ``out``, keeping the zip's order and dates.
+
+    Every content document but the navigation gets Kobo's spans and divs; everything else is
+    copied. The zip is written as ``_repack`` in ``epub.py`` writes it (mimetype first and
+    stored, members in the same order, the same timestamps), so the same EPUB gives the same
+    kepub bytes.
+
+    Args:
+        epub: an EPUB written by ``EpubRenderer``.
+        out: where to write the kepub.
+    """
+    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(out, "w") as target:
+        documents = _content_documents(source)
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in documents:
+                data = kobo_document(data)
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.external_attr = 0o644 << 16
+            member.create_system = 3
+            if info.filename == "mimetype":
+                member.compress_type = zipfile.ZIP_STORED
+                target.writestr(member, data)
+            else:
+                member.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(member, data, compresslevel=9)
+
+
+def _content_documents(package: zipfile.ZipFile) -> set[str]:
+    """The zip names of the XHTML content documents, the navigation document left out.
+
+    The navigation is the table of contents, not text to read through: it stays as it is.
+    """
+    container = _parse(package.read("META-INF/container.xml"))
+    rootfile = container.find(f"{_CONTAINER}rootfiles/{_CONTAINER}rootfile")
+    opf_name = rootfile.get("full-path")
+    opf = _parse(package.read(opf_name))
+    folder = posixpath.dirname(opf_name)
+    return {
+        posixpath.normpath(posixpath.join(folder, unquote(item.get("href"))))
+        for item in opf.iter(f"{_OPF}item")
+        if item.get("media-type") == "application/xhtml+xml"
+        and "nav" not in (item.get("properties") or "").split()
+    }
+
+
+def _parse(data: bytes):
+    from lxml import etree
+
+    # Our own files, but the rule holds: no entities, no DTDs, no network.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)
+
+
+def kobo_document(data: bytes) -> bytes:
+    """One XHTML content document with Kobo's sentence spans and column divs.
+
+    Returns the document unchanged when it already has them.
+
+    Args:
+        data: the document's bytes, as our EPUB holds them.
+    """
+    from lxml import etree
+
+    root = _parse(data)
+    body = root.find(f"{{{XHTML}}}body")
+    if body is None or body.find(f".//{{{XHTML}}}span[@class='koboSpan']") is not None:
+        return data
+    _Spans().visit(body)
+    _wrap_body(body)
+    head = root.find(f"{{{XHTML}}}head")
+    if head is not None:
+        style = etree.SubElement(
+            head, f"{{{XHTML}}}style", {"type": "text/css", "class": "kobostylehacks"}
+        )
+        style.text = _STYLE_HACKS
+        before = style.getprevious()
+        if before is not None:
+            style.tail, before.tail = before.tail, "\n  "
+    return _PROLOGUE + etree.tostring(root, encoding="utf-8") + b"\n"
+
+
+def _wrap_body(body) -> None:
+    """Move everything in ``body`` into ``div#book-columns > div#book-inner``."""
+    from lxml import etree
+
+    columns = etree.Element(f"{{{XHTML}}}div", {"id": "book-columns"})
+    inner = etree.SubElement(columns, f"{{{XHTML}}}div", {"id": "book-inner"})
+    inner.text, body.text = body.text, None
+    for child in list(body):
+        inner.append(child)  # moves it, tail included
+    body.append(columns)  # no white space added: the text stays exactly the same
+
+
+class _Spans:
+    """Puts each sentence of a body's text in a numbered koboSpan, in document order."""
+
+    def __init__(self) -> None:
+        self.paragraph = 0
+        self.segment = 0
+        self.new_paragraph = True
+
+    def visit(self, element) -> None:
+        """Mark the text inside ``element`` (not its tail, which belongs to its parent)."""
+        if _local(element.tag) in _BLOCKS:
+            self.new_paragraph = True
+        children = list(element)  # before any span is added, so that none is visited
+        if element.text:
+            spans = self._spans(element.text)
+            if spans:
+                element.text = None
+                for index, span in enumerate(spans):
+                    element.insert(index, span)
+        for child in children:
+            if isinstance(child.tag, str):
+                child = self._child(child)
+            self._tail(child)
+        if _local(element.tag) in _BLOCKS:
+            self.new_paragraph = True
+
+    def _child(self, child):
+        """Visit ``child``; an image is put in a span of its own (returns what now stands there)."""
+        tag = _local(child.tag)
+        if not child.tag.startswith(f"{{{XHTML}}}") or tag in _KEEP_AS_IS:
+            return child
+        if tag == "img":
+            self.paragraph += 1
+            self.segment = 0
+            self.new_paragraph = False
+            span = self._span()
+            child.addprevious(span)
+            span.tail, child.tail = child.tail, None
+            span.append(child)
+            return span
+        self.visit(child)
+        return child
+
+    def _tail(self, node) -> None:
+        if not node.tail:
+            return
+        spans = self._spans(node.tail)
+        if spans:
+            node.tail = None
+            for span in reversed(spans):
+                node.addnext(span)
+
+    def _spans(self, text: str) -> list:
+        """``text`` cut into sentences, each in a span; [] for only white space.
+
+        The spans' texts add up to ``text`` exactly: the white space after a sentence stays in
+        its span, as Kobo has it.
+        """
+        if not text.strip():
+            return []  # layout white space between elements stays bare text
+        pieces = [match.group() for match in _SENTENCE.finditer(text)]
+        rest = text[sum(len(piece) for piece in pieces) :]
+        if rest:
+            pieces.append(rest)  # the end of the text, with no full stop
+        spans = []
+        for piece in pieces:
+            span = self._span()
+            span.text = piece
+            spans.append(span)
+        return spans
+
+    def _span(self):
+        from lxml import etree
+
+        if self.new_paragraph:
+            self.paragraph += 1
+            self.segment = 0
+            self.new_paragraph = False
+        self.segment += 1
+        return etree.Element(
+            f"{{{XHTML}}}span",
+            {"class": "koboSpan", "id": f"kobo.{self.paragraph}.{self.segment}"},
+        )
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
