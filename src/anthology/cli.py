@@ -246,7 +246,14 @@ def epub(
     jobs: int,
     keep_going: bool,
 ) -> None:
-    """Build the EPUB 3 edition (build/<title>.epub)."""
+    """Build the EPUB 3 edition (build/<title>.epub).
+
+    \b
+    Examples:
+      compile epub                       the edition in this folder
+      compile epub -p my-reader -v       another edition; show what cleaning dropped
+      compile epub --style modern -o out/
+    """
     _run(("epub",), project, output, style, quiet, verbose, keep_going, jobs)
 
 
@@ -270,6 +277,12 @@ def pdf(
 
     The reading PDF is tagged PDF/UA-1 (screen readers, reflow); --print-shop makes the file a
     printer asks for: 3 mm bleed, crop and registration marks, PDF/X-4, an even page count.
+
+    \b
+    Examples:
+      compile pdf                        A5 (or [print] page in book.toml)
+      compile pdf --page-size Royal --print-shop --cover
+      compile pdf --pdf-variant pdf/a-3b -o archive.pdf
     """
     _run(
         ("pdf",),
@@ -282,6 +295,53 @@ def pdf(
         jobs,
         _overrides(page_size, print_shop, pdf_variant, cover),
     )
+
+
+@main.command()
+@_build_options
+def kepub(
+    project: Path,
+    output: Path | None,
+    style: str,
+    quiet: bool,
+    verbose: bool,
+    jobs: int,
+    keep_going: bool,
+) -> None:
+    """Build the Kobo edition (build/<title>.kepub.epub).
+
+    The EPUB with Kobo's sentence markers, so a Kobo reader shows pages and time left in the
+    chapter and the book. Copy it to the reader's folder as it is: the .kepub.epub ending
+    tells Kobo what it is.
+
+    \b
+    Example:
+      compile kepub --project my-reader
+    """
+    _run(("kepub",), project, output, style, quiet, verbose, keep_going, jobs)
+
+
+@main.command()
+@_build_options
+def azw3(
+    project: Path,
+    output: Path | None,
+    style: str,
+    quiet: bool,
+    verbose: bool,
+    jobs: int,
+    keep_going: bool,
+) -> None:
+    """Build the Kindle edition (build/<title>.azw3), converted by calibre.
+
+    Needs calibre's ebook-convert on PATH (https://calibre-ebook.com/download); the table of
+    contents and metadata are the EPUB's.
+
+    \b
+    Example:
+      compile azw3 --output /media/me/Kindle/documents/
+    """
+    _run(("azw3",), project, output, style, quiet, verbose, keep_going, jobs)
 
 
 @main.command(name="all")
@@ -300,7 +360,15 @@ def all_(
     cover: bool | None,
     pdf_variant: str | None,
 ) -> None:
-    """Build both editions."""
+    """Build both editions.
+
+    The PDF is laid out first, so the EPUB carries the print edition's page numbers.
+
+    \b
+    Examples:
+      compile all                        build/<title>.epub and build/<title>.pdf
+      compile all --style study-pack -k  build without pages that cannot be cleaned
+    """
     _run(
         ("epub", "pdf"),
         project,
@@ -370,7 +438,12 @@ def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
 
 @main.group()
 def glossary() -> None:
-    """Work on the edition's glossary (sources/glossary.toml)."""
+    """Work on the edition's glossary (sources/glossary.toml).
+
+    \b
+    Examples:
+      compile glossary suggest >> sources/glossary.toml
+    """
 
 
 @glossary.command()
@@ -396,6 +469,11 @@ def suggest(project: Path, limit: int) -> None:
     Candidates are recurring names, acronyms (with the expansions found beside them) and
     phrases the authors set in quotation marks, ranked by how widely they occur; terms the
     glossary already defines are left out.
+
+    \b
+    Examples:
+      compile glossary suggest                      the 30 likeliest terms
+      compile glossary suggest -n 80 >> sources/glossary.toml
     """
     from anthology.build import prepare
     from anthology.glossary import suggest_terms, suggestions_toml
@@ -454,9 +532,11 @@ def clean_command(
     """
     from anthology.clean import clean
     from anthology.clean.report import SUFFIX, explain_html, render
+    from anthology.clean.rules import edition_rules
     from anthology.errors import SourceError
     from anthology.sources import page_stem, read_loose_page
 
+    site_rules: dict = {}
     failures = 0
     reports = []
     if output_dir:
@@ -464,7 +544,11 @@ def clean_command(
     for path in pages:
         try:
             page = read_loose_page(path)
-            article = clean(page)
+            # The site rules beside the page (sources/sites/ of its edition), as a build uses.
+            folder = Path(path).resolve().parent
+            if folder not in site_rules:
+                site_rules[folder] = edition_rules(folder)
+            article = clean(page, site_rules[folder])
         except SourceError as exc:
             failures += 1
             click.echo(f"Error: {exc.message}", err=True)
@@ -493,6 +577,11 @@ def init(folder: Path, title: str | None) -> None:
 
     Makes sources/ with a commented book.toml and glossary.toml, styles/ with empty
     stylesheets that explain how to change the look, and a .gitignore for build/.
+
+    \b
+    Examples:
+      compile init my-reader
+      compile init paris-commune --title "The Paris Commune"
     """
     from anthology.init import create_edition, next_steps
 
@@ -594,7 +683,12 @@ def fetch(
 
 @main.group()
 def style() -> None:
-    """Work on the edition's looks (styles/)."""
+    """Work on the edition's looks (styles/).
+
+    \b
+    Examples:
+      compile style new seminar --from study-pack
+    """
 
 
 @style.command(name="new")
@@ -631,3 +725,93 @@ def style_new(name: str, project: Path, source: str) -> None:
     for path in created:
         click.echo(f"created {path}")
     click.echo(f"edit them, then: compile all --style {name}")
+
+
+WATCH_TARGETS = {"epub": ("epub",), "pdf": ("pdf",), "all": ("epub", "pdf")}
+
+
+@main.command()
+@click.argument("edition", type=click.Choice(list(WATCH_TARGETS)), default="epub")
+@click.option(
+    "--project",
+    "-p",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The edition folder (holding sources/).",
+)
+@click.option(
+    "--style",
+    "-s",
+    default="",
+    help="A look from styles/ (a folder name) or a folder path, over the default.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two looks at the files.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def watch(edition: str, project: Path, style: str, interval: float, quiet: bool) -> None:
+    """Build EDITION (epub, pdf or all) again whenever the edition's files change.
+
+    Builds once, then watches sources/ (pages, images, book.toml, glossary.toml,
+    sites/*.toml) and styles/, and rebuilds when they have been quiet for half a second,
+    so saving several files makes one build. Hidden, swap and backup files and build/ are
+    ignored. A build that fails prints its error, keeps the last good book in build/ and
+    watching goes on. Ctrl-C stops.
+
+    \b
+    Examples:
+      compile watch                      the EPUB, rebuilt on every save
+      compile watch all --style modern   both editions, in the modern look
+      compile watch pdf -p my-reader     the PDF of the edition in my-reader/
+    """
+    import time
+
+    from anthology.watch import Watcher, describe, watched_folders
+
+    if not (project / "sources").is_dir():
+        from anthology.config import load_edition
+
+        try:
+            load_edition(project)  # says what is missing, as every command does
+        except BuildError as exc:
+            _fail(exc)
+
+    def stamp() -> str:
+        return time.strftime("[%H:%M:%S]")
+
+    def rebuild(changes: list[str]) -> None:
+        from anthology.build import run
+
+        if changes and not quiet:
+            click.echo(f"{stamp()} {describe(changes)}")
+        try:
+            result = run(
+                project,
+                targets=WATCH_TARGETS[edition],
+                style=style,
+                report=_CliReporter(quiet=True, verbose=False),
+            )
+        except BuildError as exc:
+            # Nothing in build/ was touched: the last good book stays for the reader.
+            for line in exc.message.splitlines():
+                click.echo(f"{stamp()} Error: {line}", err=True)
+            return
+        if not quiet:
+            _show_diagnostics(result.diagnostics)
+            click.echo(f"{stamp()} {_summary(result)}")
+
+    folders = watched_folders(project, style)
+    watcher = Watcher(folders, rebuild, base=project, interval=interval)
+    if not quiet:
+        shown = ", ".join(f"{folder}/" for folder in folders)
+        click.echo(f"watching {shown} for changes (Ctrl-C to stop)")
+    try:
+        watcher.run(build_first=True)
+    except KeyboardInterrupt:
+        if not quiet:
+            click.echo("stopped watching")
