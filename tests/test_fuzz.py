@@ -4,7 +4,8 @@
 comes out, the body is allowlisted). Here: the text cleaner gets the same treatment, and both
 cleaners must be idempotent on their own output: clean a page, write the body back as HTML,
 clean that, and the body is the same. ``fuzz/fuzz_clean.py`` is the coverage-guided harness;
-what it found is pinned at the end of this file.
+what it found is pinned at the end of this file. The examples are drawn from a fixed seed, so
+a run in CI is repeatable; explore further with ``--hypothesis-seed=random``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from anthology.sources import Page, decode
 RULES = default_rules()
 ALLOWED_INLINE = {"em", "strong", "a", "abbr", "q", "sup", "sub", "br"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _page(text: str, kind: str = "html") -> Page:
