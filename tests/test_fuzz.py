@@ -5,7 +5,7 @@ comes out, the body is allowlisted). Here: the text cleaner gets the same treatm
 cleaners must be idempotent on their own output: clean a page, write the body back as HTML,
 clean that, and the body is the same. ``fuzz/fuzz_clean.py`` is the coverage-guided harness;
 what it found is pinned at the end of this file. The examples are drawn from a fixed seed, so
-a run in CI is repeatable; explore further with ``--hypothesis-seed=random``.
+a run in CI is repeatable; set ``derandomize=False`` in ``SETTINGS`` to explore further.
 """
 
 from __future__ import annotations
