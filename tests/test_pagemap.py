@@ -140,3 +140,13 @@ def test_epub_alone_uses_the_page_numbers_of_the_last_print_layout(edition: Path
     run(edition, targets=("epub",))
     with zipfile.ZipFile(edition / "build" / "the-russian-revolution-of-1917.epub") as z:
         assert b"page-list" not in z.read("EPUB/nav.xhtml")
+
+
+def test_markers_at_one_place_are_in_page_order() -> None:
+    xhtml = (
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><section><header>'
+        "<h1>Title</h1></header><p>Text of the chapter.</p></section></body></html>"
+    )
+    starts = [PageStart("2", "chapter", 0, 0), PageStart("3", "chapter", 0, 0)]
+    marked = mark_pages(xhtml, starts)
+    assert marked.index('id="page-2"') < marked.index('id="page-3"')

@@ -212,7 +212,11 @@ def _insert(block, offset: int, marker, keyed: set[int]) -> None:
     """
     parent = block.getparent()
     if offset == 0 and parent is not None and _local(parent.tag) in _FLOW_PARENTS:
-        parent.insert(parent.index(block), marker)
+        # Before the markers of later pages already put there (a blank page before a chapter).
+        index = parent.index(block)
+        while index and parent[index - 1].get("role") == "doc-pagebreak":
+            index -= 1
+        parent.insert(index, marker)
         return
     remaining = offset
     for node, attribute in _segments(block, block, keyed - {id(block)}):
