@@ -382,7 +382,10 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     out = _Out(dropped=dropped)
     walker = _Walker(page, meta, rules, stats, out, limits)
     for root in roots:
-        walker.container(root, 0)
+        if root.name == "blockquote":
+            walker.quote(root, 0)  # an article's text found in a quote stays a quote
+        else:
+            walker.container(root, 0)
     blocks = _tidy_blocks(out, meta, rules)
     if site and site.phrases:
         blocks = _drop_site_phrases(blocks, site, out)
@@ -1517,6 +1520,8 @@ class _Walker:
                 inner_texts: list[tuple[int, str]] = []
                 self._inline(node.contents, inner, inner_texts, depth + 1, preformatted)
                 if href:
+                    # No link inside a link: the outer one wins, the inner ones keep their text.
+                    inner = ["" if p.startswith("<a ") or p == "</a>" else p for p in inner]
                     pieces.append(f'<a href="{html.escape(href, quote=True)}">')
                 self._splice(pieces, texts, inner, inner_texts)
                 if href:
