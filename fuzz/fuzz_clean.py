@@ -29,7 +29,15 @@ with atheris.instrument_imports(include=["anthology"]):
     from anthology.clean.rules import default_rules
     from anthology.config import Limits
     from anthology.errors import SourceError
-    from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
+    from anthology.model import (
+        Article,
+        Figure,
+        Heading,
+        ListBlock,
+        Paragraph,
+        Quote,
+        block_fragments,
+    )
     from anthology.sources import Page, decode
 
 from lxml import etree
@@ -66,21 +74,16 @@ def page_of(data: bytes) -> Page | None:
 
 
 def fragments(article: Article) -> list[str]:
-    """Every inline XHTML fragment of the body."""
+    """Every inline XHTML fragment of the body; a figure must lie inside the edition."""
     found: list[str] = []
     for block in article.body:
-        if isinstance(block, Paragraph | Heading):
-            found.append(block.html)
-        elif isinstance(block, Quote):
-            found.extend(block.paragraphs)
-        elif isinstance(block, ListBlock):
-            found.extend(block.items)
-        elif isinstance(block, Figure):
-            found.append(block.caption)
-            if re.match(r"^([a-z]+:|/|\\)", block.src, re.I) or ".." in block.src.split("/"):
-                raise AssertionError(f"figure outside the edition: {block.src!r}")
-        else:
+        if not isinstance(block, Paragraph | Heading | Quote | ListBlock | Figure):
             raise AssertionError(f"a block outside the model: {block!r}")
+        if isinstance(block, Figure) and (
+            re.match(r"^([a-z]+:|/|\\)", block.src, re.I) or ".." in block.src.split("/")
+        ):
+            raise AssertionError(f"figure outside the edition: {block.src!r}")
+        found.extend(block_fragments(block))
     return found
 
 

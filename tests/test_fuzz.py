@@ -11,13 +11,11 @@ a run in CI is repeatable; set ``derandomize=False`` in ``SETTINGS`` to explore 
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from anthology.clean import clean
 from anthology.clean.html import clean_html
@@ -25,12 +23,12 @@ from anthology.clean.report import body_text
 from anthology.clean.rules import default_rules
 from anthology.clean.text import clean_text
 from anthology.errors import SourceError
-from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.model import Article, Heading, ListBlock, Paragraph, Quote
 from anthology.sources import Page, decode
 
+from .allowlist import assert_allowlisted
+
 RULES = default_rules()
-ALLOWED_INLINE = {"em", "strong", "a", "abbr", "q", "sup", "sub", "br"}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 SETTINGS = settings(
     max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -39,34 +37,6 @@ SETTINGS = settings(
 def _page(text: str, kind: str = "html") -> Page:
     name = "r.html" if kind == "html" else "r.txt"
     return Page(Path("/nonexistent/sources") / name, name, f"sources/{name}", kind, text)
-
-
-def _fragments(article: Article) -> list[str]:
-    found: list[str] = []
-    for block in article.body:
-        if isinstance(block, Paragraph | Heading):
-            found.append(block.html)
-        elif isinstance(block, Quote):
-            found.extend(block.paragraphs)
-        elif isinstance(block, ListBlock):
-            found.extend(block.items)
-        else:
-            assert isinstance(block, Figure), block
-            found.append(block.caption)
-    return found
-
-
-def _assert_allowlisted(article: Article) -> None:
-    for fragment in _fragments(article):
-        root = etree.fromstring(f"<x>{fragment}</x>".encode(), _PARSER)
-        for element in root.iter():
-            if element is root:
-                continue
-            assert element.tag in ALLOWED_INLINE, fragment
-            attributes = dict(element.attrib)
-            if element.tag == "a":
-                assert re.match(r"^(https?://|mailto:)", attributes.pop("href"), re.I), fragment
-            assert not attributes, fragment
 
 
 def as_html(article: Article) -> str:
@@ -263,7 +233,7 @@ def test_the_text_cleaner_raises_only_source_errors_and_emits_allowed_markup(tex
     except SourceError as exc:
         assert "\n" not in exc.message
         return
-    _assert_allowlisted(article)
+    assert_allowlisted(article)
 
 
 @SETTINGS
@@ -273,7 +243,7 @@ def test_html_cleaning_is_idempotent(page: str) -> None:
         article = clean_html(_page(page), RULES)
     except SourceError:
         return
-    _assert_allowlisted(article)
+    assert_allowlisted(article)
     _assert_idempotent(article)
 
 
@@ -299,7 +269,7 @@ def test_any_bytes_decode_and_clean_or_give_one_line(data: bytes, kind: str) -> 
     except SourceError as exc:
         assert "\n" not in exc.message
         return
-    _assert_allowlisted(article)
+    assert_allowlisted(article)
 
 
 # ------------------------------------------------------------- what the fuzzer found
@@ -315,5 +285,5 @@ def test_fuzzer_findings_stay_fixed(kind: str, text: str) -> None:
     except SourceError as exc:
         assert "\n" not in exc.message
         return
-    _assert_allowlisted(article)
+    assert_allowlisted(article)
     _assert_idempotent(article)

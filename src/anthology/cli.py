@@ -42,16 +42,23 @@ def _fail(exc: BuildError) -> None:
     sys.exit(1)
 
 
+def _project_option(
+    help_text: str = "The edition folder (holding sources/).", exists: bool = False
+):
+    """``--project/-p DIR``, the edition folder, as every command that works on one takes it."""
+    return click.option(
+        "--project",
+        "-p",
+        type=click.Path(exists=exists, file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _build_options(command):
     options = [
-        click.option(
-            "--project",
-            "-p",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=".",
-            show_default=True,
-            help="The edition folder (holding sources/).",
-        ),
+        _project_option(),
         click.option(
             "--output",
             "-o",
@@ -389,14 +396,7 @@ def all_(
     required=False,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The edition folder, whose build/*.epub is checked when no EPUB is given.",
-)
+@_project_option("The edition folder, whose build/*.epub is checked when no EPUB is given.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on any error or warning.")
 def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
     """Check an EPUB for what breaks on e-readers: epubcheck, then our own checks.
@@ -447,14 +447,7 @@ def glossary() -> None:
 
 
 @glossary.command()
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The edition folder (holding sources/).",
-)
+@_project_option()
 @click.option(
     "--limit",
     "-n",
@@ -596,14 +589,7 @@ def init(folder: Path, title: str | None) -> None:
 
 @main.command()
 @click.argument("urls", nargs=-1)
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The edition folder (holding sources/).",
-)
+@_project_option(exists=True)
 @click.option(
     "--from-file",
     "--list",
@@ -693,14 +679,7 @@ def style() -> None:
 
 @style.command(name="new")
 @click.argument("name")
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The edition folder.",
-)
+@_project_option("The edition folder.")
 @click.option(
     "--from",
     "source",
@@ -732,14 +711,7 @@ WATCH_TARGETS = {"epub": ("epub",), "pdf": ("pdf",), "all": ("epub", "pdf")}
 
 @main.command()
 @click.argument("edition", type=click.Choice(list(WATCH_TARGETS)), default="epub")
-@click.option(
-    "--project",
-    "-p",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The edition folder (holding sources/).",
-)
+@_project_option(exists=True)
 @click.option(
     "--style",
     "-s",

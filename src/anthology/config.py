@@ -16,7 +16,9 @@ from pathlib import Path
 from anthology.errors import ConfigError, display_path
 
 BOOK_FILE = "book.toml"
-TITLE_MAX_CHARS = 200  # the title names the book's files, which file systems keep short
+# The longest title of a book or an article: it names files and running heads; longer
+# "titles" of pages are a paragraph or a broken page.
+TITLE_MAX_CHARS = 200
 GLOSSARY_FILE = "glossary.toml"
 CATEGORIES = ("term", "person", "organisation", "place", "event")
 

@@ -90,12 +90,13 @@ class Article:
 
         words = 0
         for block in self.body:
-            for html in _block_texts(block):
+            for html in block_fragments(block):
                 words += len(strip_tags(html).split())
         return words
 
 
-def _block_texts(block: Block) -> tuple[str, ...]:
+def block_fragments(block: Block) -> tuple[str, ...]:
+    """The inline XHTML fragments of a block: its text, its paragraphs or items, a caption."""
     if isinstance(block, Paragraph | Heading):
         return (block.html,)
     if isinstance(block, Quote):

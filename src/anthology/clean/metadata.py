@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from anthology.config import TITLE_MAX_CHARS
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -55,9 +57,6 @@ def parse_date(text: str) -> date | None:
             candidates.append((match.start(), value))
             break
     return min(candidates)[1] if candidates else None
-
-
-TITLE_MAX_CHARS = 200  # longer "titles" are a paragraph or a broken page; the book shows less
 
 
 def short_title(title: str, limit: int = TITLE_MAX_CHARS) -> str:

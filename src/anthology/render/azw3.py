@@ -15,7 +15,7 @@ from pathlib import Path
 
 from anthology.errors import BuildError
 from anthology.model import Book
-from anthology.render.epub import EpubRenderer
+from anthology.render.epub import EpubRenderer, EpubVariant
 
 INSTALL = (
     'calibre is needed for AZW3: install it with "sudo apt install calibre" or from '
@@ -32,7 +32,7 @@ OPTIONS = (
 )
 
 
-class Azw3Renderer:
+class Azw3Renderer(EpubVariant):
     """Writes the Kindle edition through calibre's ``ebook-convert``."""
 
     name = "azw3"
@@ -42,16 +42,8 @@ class Azw3Renderer:
         found = converter or shutil.which("ebook-convert")
         if found is None:
             raise BuildError(INSTALL)
+        super().__init__(epub)
         self.converter = found
-        self.epub = epub
-
-    @property
-    def warnings(self) -> list[str]:
-        return getattr(self.epub, "warnings", [])
-
-    @property
-    def diagnostics(self) -> list:
-        return getattr(self.epub, "diagnostics", [])
 
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as an AZW3 file at ``out`` (the caller makes the write atomic).

@@ -210,6 +210,35 @@ class EpubRenderer:
         return front_cover(book, accent_colour(self.stylesheets)), "image/jpeg"
 
 
+class EpubVariant:
+    """An edition made from the EPUB edition (Kobo's, Kindle's) by ``render``-ing it first.
+
+    The print page starts given to it, its warnings and its diagnostics are the EPUB's.
+    """
+
+    name = ""
+    suffix = ""
+
+    def __init__(self, epub: EpubRenderer):
+        self.epub = epub
+
+    @property
+    def page_starts(self) -> list[PageStart]:
+        return self.epub.page_starts
+
+    @page_starts.setter
+    def page_starts(self, starts: list[PageStart]) -> None:
+        self.epub.page_starts = starts
+
+    @property
+    def warnings(self) -> list[str]:
+        return getattr(self.epub, "warnings", [])
+
+    @property
+    def diagnostics(self) -> list:
+        return getattr(self.epub, "diagnostics", [])
+
+
 def _ncx_toc(book: Book, items: dict, epub) -> list:
     """The NCX tree for EPUB 2 readers: parts → chapters → sections."""
 
@@ -260,14 +289,21 @@ def _repack(raw: Path, out: Path, modified: datetime, language: str) -> None:
             if name.endswith(".opf") and b"xml:lang=" not in data.split(b">", 2)[1]:
                 # Accessibility checkers (Ace: epub-lang) want the package's language too.
                 data = data.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            if name == "mimetype":
-                info.compress_type = zipfile.ZIP_STORED
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data, compresslevel=9 if name != "mimetype" else None)
+            write_member(target, name, data, stamp)
 
 
-__all__ = ["EpubRenderer", "Document"]
+def write_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
+    """Add one member as every EPUB of ours has it: a fixed time and mode, ``mimetype`` stored
+    and everything else deflated, so that the same content gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.external_attr = 0o644 << 16
+    info.create_system = 3
+    if name == "mimetype":
+        info.compress_type = zipfile.ZIP_STORED
+        archive.writestr(info, data)
+    else:
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data, compresslevel=9)
+
+
+__all__ = ["EpubRenderer", "EpubVariant", "Document"]

@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from anthology.model import Book
-from anthology.render.epub import EpubRenderer
-from anthology.render.pagemap import XHTML, PageStart
+from anthology.render.epub import EpubVariant, write_member
+from anthology.render.pagemap import XHTML
 
 _PROLOGUE = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -39,28 +39,14 @@ _BLOCKS = {
 _STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
 
 
-class KepubRenderer:
+class KepubRenderer(EpubVariant):
     """Writes the Kobo edition: the EPUB edition with Kobo's spans and column divs."""
 
     name = "kepub"
     suffix = ".kepub.epub"
 
-    def __init__(self, epub: EpubRenderer):
-        self.epub = epub
-        # The print edition's page starts, handed on to the EPUB it is made from.
-        self.page_starts: list[PageStart] = []
-
-    @property
-    def warnings(self) -> list[str]:
-        return getattr(self.epub, "warnings", [])
-
-    @property
-    def diagnostics(self) -> list:
-        return getattr(self.epub, "diagnostics", [])
-
     def render(self, book: Book, out: Path) -> None:
         """Write ``book`` as a kepub at ``out`` (the caller makes the write atomic)."""
-        self.epub.page_starts = self.page_starts
         with tempfile.TemporaryDirectory(prefix=".kepub-", dir=out.parent) as work:
             plain = Path(work) / "book.epub"
             self.epub.render(book, plain)
@@ -71,9 +57,8 @@ def kepubify(epub: Path, out: Path) -> None:
     """Rewrite the EPUB at ``epub`` as a kepub at ``out``, keeping the zip's order and dates.
 
     Every content document but the navigation gets Kobo's spans and divs; everything else is
-    copied. The zip is written as ``_repack`` in ``epub.py`` writes it (mimetype first and
-    stored, members in the same order, the same timestamps), so the same EPUB gives the same
-    kepub bytes.
+    copied, in the same order with the same timestamps, through the EPUB's own
+    ``write_member``, so that the same EPUB gives the same kepub bytes.
 
     Args:
         epub: an EPUB written by ``EpubRenderer``.
@@ -85,15 +70,7 @@ def kepubify(epub: Path, out: Path) -> None:
             data = source.read(info)
             if info.filename in documents:
                 data = kobo_document(data)
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            member.external_attr = 0o644 << 16
-            member.create_system = 3
-            if info.filename == "mimetype":
-                member.compress_type = zipfile.ZIP_STORED
-                target.writestr(member, data)
-            else:
-                member.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(member, data, compresslevel=9)
+            write_member(target, info.filename, data, info.date_time)
 
 
 def _content_documents(package: zipfile.ZipFile) -> set[str]:
