@@ -92,7 +92,8 @@ def run(
         print_options: overrides of book.toml's [print] (page, shop, variant).
         keep_going: build without the pages that cannot be read or cleaned (listed in the
             result's ``skipped``) instead of stopping.
-        jobs: processes for cleaning (0: one per core when there are many pages).
+        jobs: processes for cleaning and for laying out a long PDF in parts (0: one per core
+            when there is enough work).
 
     Raises:
         BuildError: bad input; nothing in ``build/`` has been touched.
@@ -108,7 +109,7 @@ def run(
     style = style or edition.style
     # The PDF first: its layout gives the EPUB the print edition's page numbers.
     ordered = sorted(targets, key=lambda target: target != "pdf")
-    renderers = [_renderer(target, edition, style) for target in ordered]
+    renderers = [_renderer(target, edition, style, jobs) for target in ordered]
     destinations = {
         r.name: _destination(r, book, edition.root, output, len(targets)) for r in renderers
     }
@@ -342,7 +343,7 @@ def _with_fetch_records(articles: dict[str, Article], edition: Edition) -> dict[
     return updated
 
 
-def _renderer(target: str, edition: Edition, style: str):
+def _renderer(target: str, edition: Edition, style: str, jobs: int = 0):
     from anthology.render.styles import default_styles_dir, style_layers
     from anthology.resources import ResourceGate
 
@@ -358,7 +359,10 @@ def _renderer(target: str, edition: Edition, style: str):
 
         layers = style_layers(root, "print", style)
         gate = ResourceGate([root, default_styles_dir(), *(s.path.parent for s in layers)])
-        return PdfRenderer(layers, gate, root / "sources", edition.print)
+        cache = root / "build" / ".cache" / "pdf-parts"
+        return PdfRenderer(
+            layers, gate, root / "sources", edition.print, jobs=jobs, cache_dir=cache
+        )
     if target in ("kepub", "azw3"):
         # The EPUB edition, made over for Kobo or Kindle devices.
         epub = _renderer("epub", edition, style)

@@ -81,7 +81,8 @@ def _build_options(command):
             "-j",
             type=click.IntRange(min=0),
             default=0,
-            help="Processes for cleaning pages (default 0: one per core for large editions).",
+            help="Processes for cleaning pages and laying out a long PDF in parts "
+            "(default 0: one per core when there is enough work).",
         ),
         click.option(
             "--keep-going",

@@ -218,6 +218,7 @@ def print_html(
     fonts: str,
     pages: dict[str, str] | None = None,
     image_href: Callable[[str], str] | None = None,
+    folios: dict[str, str] | None = None,
 ) -> str:
     """The whole book as one HTML document for the print renderer.
 
@@ -226,6 +227,9 @@ def print_html(
         fonts: the faces, named in the colophon.
         pages: for each index entry id, its page references ("3–5, 9"), once the pages are
             known; without it every entry gets a placeholder of similar width.
+        folios: for each document the contents lists, its first page's folio, written on the
+            contents entry as ``data-page`` (for a book laid out in parts, where
+            ``target-counter()`` cannot see the page).
     """
     if pages is None:
         pages = {e.id: "000, 000" for e in book.index}
@@ -242,6 +246,7 @@ def print_html(
         blocks=blocks,
         fonts=fonts,
         pages=pages,
+        folios=folios,
         show_parts=show_parts(book),
         href=lambda target, anchor=None: f"#{anchor or target}",
         **apparatus(book),

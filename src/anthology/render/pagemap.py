@@ -98,10 +98,18 @@ def page_starts(document, root, doc_ids: set[str], body_start: int) -> list[Page
         doc_ids: ids of the EPUB's documents; sections with these ids are followed.
         body_start: index of the page where arabic numbering starts.
     """
+    return starts_from_places(page_places(document.pages, root, doc_ids), body_start)
+
+
+Place = tuple[str, int, int]  # (document id, block index or -1, characters printed before)
+
+
+def page_places(pages, root, doc_ids: set[str]) -> list[Place | None]:
+    """For each laid-out page, where its first text is (None for a page without text)."""
     sections, blocks = print_keys(root, doc_ids)
     printed: dict[tuple[str, int], int] = defaultdict(int)
-    found: list[tuple[str, int, int] | None] = []
-    for page in document.pages:
+    found: list[Place | None] = []
+    for page in pages:
         first = None
         for box, doc, key in _text_boxes(page._page_box, sections, blocks):
             chars = _characters(box)
@@ -112,11 +120,14 @@ def page_starts(document, root, doc_ids: set[str], body_start: int) -> list[Page
             if key:
                 printed[key] += chars
         found.append(first)
-    return _filled(found, body_start)
+    return found
 
 
-def _filled(found: list, body_start: int) -> list[PageStart]:
-    """A page with no text of its own (blank, half-title) points where the next page does."""
+def starts_from_places(found: list[Place | None], body_start: int) -> list[PageStart]:
+    """Page starts from the places of every page of the book, in order.
+
+    A page with no text of its own (blank, half-title) points where the next page does.
+    """
     starts: list[PageStart] = []
     following = None
     for index in range(len(found) - 1, -1, -1):

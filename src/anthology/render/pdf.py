@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from anthology.config import PrintOptions
@@ -26,9 +28,13 @@ MIN_DPI = 300
 # The A5 margins everything else is scaled from (millimetres).
 _A5 = {"width": 148.0, "height": 210.0, "top": 18.0, "bottom": 20.0, "inner": 20.0, "outer": 16.0}
 _WORDS_PER_A5_PAGE = 330
+# A book longer than this is laid out in parts, side by side (see pdfparts.py).
+SPLIT_FROM_WORDS = 40_000
 
 
-class _Collect(logging.Handler):
+class WarningCollector(logging.Handler):
+    """Keeps WeasyPrint's warnings for the build's report."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -41,18 +47,20 @@ def page_css(options: PrintOptions, words: int) -> str:
     """The generated layer: trim size, margins scaled to it, a gutter that grows with the book.
 
     Binders need more inner margin the thicker the book: 2 mm more for every hundred pages
-    past the first hundred, up to 8 mm, estimated from the word count.
+    past the first hundred, up to 8 mm, estimated from the word count (in 0.5 mm steps).
     """
     width, height = options.size_mm
     across, down = width / _A5["width"], height / _A5["height"]
     area = across * down
     estimated_pages = words / (_WORDS_PER_A5_PAGE * area) if area else 0
-    gutter = min(8.0, max(0.0, (estimated_pages - 100) / 100 * 2))
+    # In half-millimetre steps, so that a small edit leaves the layout (and cached parts) alone.
+    gutter = min(8.0, max(0.0, round((estimated_pages - 100) / 100 * 4) / 2))
     top, bottom = _A5["top"] * down, _A5["bottom"] * down
     inner, outer = _A5["inner"] * across + gutter, _A5["outer"] * across
     font_size = 10.5 * min(max(across, 1.0), 1.05)
     css = [
-        f"/* generated from [print]: {options.page}, about {estimated_pages:.0f} pages */",
+        f"/* generated from [print]: {options.page}, about {round(estimated_pages, -1):.0f} "
+        "pages */",
         f"@page {{ size: {width}mm {height}mm; margin: {top:.1f}mm {outer:.1f}mm "
         f"{bottom:.1f}mm {inner:.1f}mm; }}",
         f"@page :left {{ margin-left: {outer:.1f}mm; margin-right: {inner:.1f}mm; }}",
@@ -89,7 +97,23 @@ class PdfRenderer:
         gate: ResourceGate,
         base_dir: Path,
         options: PrintOptions | None = None,
+        *,
+        jobs: int = 0,
+        cache_dir: Path | None = None,
+        split_from_words: int = SPLIT_FROM_WORDS,
+        chunk_chars: int = 0,
     ):
+        """
+        Args:
+            stylesheets: the print layers, in cascade order.
+            gate: what WeasyPrint may read.
+            base_dir: the sources folder (image paths are relative to it).
+            options: book.toml's [print].
+            jobs: worker processes for a book laid out in parts (0: one per core).
+            cache_dir: where laid-out parts are kept between builds (None: not kept).
+            split_from_words: books with at least this many words are laid out in parts.
+            chunk_chars: the most text in one part (0: pdfparts.CHUNK_CHARS).
+        """
         self.stylesheets = stylesheets
         self.gate = gate
         self.base_dir = base_dir
@@ -98,6 +122,12 @@ class PdfRenderer:
         self.diagnostics: list[Diagnostic] = []
         self.page_count = 0
         self.page_starts: list[PageStart] = []
+        self.parts = 0  # how many separately laid-out parts the last PDF was joined from
+        self.laid_out = 0  # how many of them were laid out (not taken from the cache)
+        self.jobs = jobs or min(os.cpu_count() or 1, 8)
+        self.cache_dir = cache_dir
+        self.split_from_words = split_from_words
+        self.chunk_chars = chunk_chars
         self._image_href = _image_href_for(base_dir)
 
     def layout_key(self, book: Book) -> str:
@@ -110,38 +140,50 @@ class PdfRenderer:
             # The build's timestamp is in the HTML's metadata, not on any page.
             print_html(book, FONTS, image_href=self._image_href).replace(book.modified, ""),
             page_css(self.options, words),
+            "in parts" if self.in_parts(book) else "whole",
             *(sheet.text for sheet in self.stylesheets),
         )
 
-    def render(self, book: Book, out: Path) -> None:
-        """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
-        import weasyprint
-
-        if self.options.shop:
-            self.gate = ResourceGate([*self.gate.roots, srgb_profile().parent])
-        fetcher = self.gate.weasyprint_fetcher()
-        base_url = self.base_dir.resolve().as_uri() + "/"
+    def _layers(self, book: Book) -> list[tuple[str, str | None]]:
+        """(CSS, base URL) of every layer in cascade order, the generated page layer included."""
         words = sum(chapter.article.word_count for chapter in book.chapters)
-        # One dictionary for every stylesheet's @color-profile rules and the layout itself.
-        profiles: dict = {}
-        layers = [
-            weasyprint.CSS(
-                string=s.text,
-                base_url=s.path.resolve().as_uri(),
-                url_fetcher=fetcher,
-                color_profiles=profiles,
-            )
-            for s in self.stylesheets
+        layers: list[tuple[str, str | None]] = [
+            (s.text, s.path.resolve().as_uri()) for s in self.stylesheets
         ]
-        generated = weasyprint.CSS(
-            string=page_css(self.options, words), url_fetcher=fetcher, color_profiles=profiles
-        )
         # The generated page layer goes right after the default print.css.
         position = next(
             (i + 1 for i, s in enumerate(self.stylesheets) if s.uid == "default-print"),
             len(layers),
         )
-        stylesheets = [*layers[:position], generated, *layers[position:]]
+        layers.insert(position, (page_css(self.options, words), None))
+        return layers
+
+    def in_parts(self, book: Book) -> bool:
+        """Whether ``book`` is long enough to be laid out in parts."""
+        words = sum(chapter.article.word_count for chapter in book.chapters)
+        return words >= self.split_from_words and len(book.chapters) > 1
+
+    def render(self, book: Book, out: Path) -> None:
+        """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
+        if self.options.shop:
+            self.gate = ResourceGate([*self.gate.roots, srgb_profile().parent])
+        if self.in_parts(book):
+            from anthology.render import pdfparts
+
+            if pdfparts.hook_available():
+                pdfparts.render_in_parts(self, book, out)
+                return
+        import weasyprint
+
+        self.parts = self.laid_out = 1
+        fetcher = self.gate.weasyprint_fetcher()
+        base_url = self.base_dir.resolve().as_uri() + "/"
+        # One dictionary for every stylesheet's @color-profile rules and the layout itself.
+        profiles: dict = {}
+        stylesheets = [
+            weasyprint.CSS(string=text, base_url=url, url_fetcher=fetcher, color_profiles=profiles)
+            for text, url in self._layers(book)
+        ]
         variant = self.options.pdf_variant
         options = {"custom_metadata": True, "attachments": [], "pdf_variant": variant}
 
@@ -155,7 +197,7 @@ class PdfRenderer:
                 stylesheets=stylesheets, color_profiles=profiles, **(options if final else {})
             )
 
-        collector = _Collect()
+        collector = WarningCollector()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
@@ -178,7 +220,7 @@ class PdfRenderer:
             )
             self.page_starts = page_starts(document, trees[0], set(epub_doc_ids(book)), first_body)
             if self.options.shop:
-                self.diagnostics.extend(low_resolution_images(document, self.base_dir))
+                self.diagnostics.extend(resolution_warnings(image_resolutions(document)))
             # A fixed identifier from the content keeps rebuilds byte-identical.
             identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
             _stable_document_id(document, identifier.decode())
@@ -230,7 +272,11 @@ def folios(document, start_anchor: str) -> dict[str, int]:
 
 def page_references(book: Book, document) -> dict[str, str]:
     """For each index entry, the printed pages its uses fall on, as ranges ("3–5, 9")."""
-    page_of = folios(document, body_start(book))
+    return references(book, folios(document, body_start(book)))
+
+
+def references(book: Book, page_of: dict[str, int]) -> dict[str, str]:
+    """For each index entry, the pages (``page_of`` its anchors) its uses fall on, as ranges."""
     pages: dict[str, list[int]] = {entry.id: [] for entry in book.index}
     for occurrence in book.occurrences:
         if occurrence.anchor in page_of:
@@ -252,13 +298,26 @@ def _is_empty(page) -> bool:
     return not any(isinstance(b, boxes.TextBox) for b in page._page_box.descendants())
 
 
-def low_resolution_images(document, base_dir: Path) -> list[Diagnostic]:
-    """A warning for each image printed at less than 300 dpi."""
+def resolution_warnings(found: Iterable[tuple[int, str, float]]) -> list[Diagnostic]:
+    """The warnings for images printed below 300 dpi: (0-based page, image, dpi) each."""
+    return [
+        Diagnostic(
+            "print-001",
+            "warning",
+            name,
+            f"printed at {dpi:.0f} dpi on page {index + 1}, below {MIN_DPI} dpi",
+        )
+        for index, name, dpi in found
+    ]
+
+
+def image_resolutions(document) -> list[tuple[int, str, float]]:
+    """(page index, image, dpi) for the first printing of each image below 300 dpi."""
     from weasyprint.formatting_structure import boxes
 
-    found: list[Diagnostic] = []
+    found: list[tuple[int, str, float]] = []
     seen: set[str] = set()
-    for number, page in enumerate(document.pages, start=1):
+    for index, page in enumerate(document.pages):
         for box in page._page_box.descendants():
             if not isinstance(box, boxes.InlineReplacedBox | boxes.BlockReplacedBox):
                 continue
@@ -271,14 +330,7 @@ def low_resolution_images(document, base_dir: Path) -> list[Diagnostic]:
             name = box.element.get("src", "image") if box.element is not None else "image"
             if dpi < MIN_DPI and name not in seen:
                 seen.add(name)
-                found.append(
-                    Diagnostic(
-                        "print-001",
-                        "warning",
-                        name,
-                        f"printed at {dpi:.0f} dpi on page {number}, below {MIN_DPI} dpi",
-                    )
-                )
+                found.append((index, name, dpi))
     return found
 
 
