@@ -1,7 +1,7 @@
 """One measured build, run as a fresh process by ``run.py``. Two kinds:
 
     python bench/stages.py prepare EDITION RESULT.json [EXPORT_FOLDER]
-    python bench/stages.py cli epub|pdf EDITION OUTPUT_DIR RESULT.json
+    python bench/stages.py cli epub|pdf EDITION OUTPUT_DIR [COMPILE_OPTION...] RESULT.json
 
 ``prepare`` runs the stages before rendering one after another in this process, serially and
 without the article cache (load: find and read the pages; clean: clean each page, then drop
@@ -122,8 +122,8 @@ def page_count(lines: list[tuple[str, float, int]]) -> int:
     return 0
 
 
-def cli(target: str, edition: Path, output: Path, result: Path) -> None:
-    """Run ``compile TARGET`` on ``edition`` and record its render stage."""
+def cli(target: str, edition: Path, output: Path, result: Path, options: list[str]) -> None:
+    """Run ``compile TARGET [OPTIONS]`` on ``edition`` and record its render stage."""
     started = time.perf_counter()
     from anthology.cli import main as compile_main
 
@@ -131,7 +131,8 @@ def cli(target: str, edition: Path, output: Path, result: Path) -> None:
     sys.stdout = stdout
     try:
         compile_main(
-            [target, "--project", str(edition), "--output", str(output)], standalone_mode=False
+            [target, "--project", str(edition), "--output", str(output), *options],
+            standalone_mode=False,
         )
     finally:
         sys.stdout = sys.__stdout__
@@ -147,12 +148,12 @@ def cli(target: str, edition: Path, output: Path, result: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``prepare EDITION RESULT [EXPORT]`` or ``cli TARGET EDITION OUTPUT RESULT``."""
+    """``prepare EDITION RESULT [EXPORT]`` or ``cli TARGET EDITION OUTPUT [OPTION…] RESULT``."""
     kind, *args = argv
     if kind == "prepare":
         prepare(Path(args[0]), Path(args[1]), Path(args[2]) if len(args) > 2 else None)
     elif kind == "cli" and args[0] in RENDERERS:
-        cli(args[0], Path(args[1]), Path(args[2]), Path(args[3]))
+        cli(args[0], Path(args[1]), Path(args[2]), Path(args[-1]), args[3:-1])
     else:
         raise SystemExit(__doc__)
     return 0
