@@ -206,6 +206,21 @@ def test_one_changed_chapter_lays_out_its_chunk_again_and_no_other(books, tmp_pa
     assert whole.page_count == renderer.page_count
 
 
+def test_a_changed_stylesheet_lays_everything_out_again(books, tmp_path, monkeypatch):
+    # New page counts everywhere: the counts of the last build must not be trusted.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "edition"
+    shutil.copytree(books["root"] / "sources", root / "sources")
+    shutil.copytree(books["root"] / "build", root / "build")
+    (root / "styles").mkdir()
+    (root / "styles" / "print.css").write_text("html { font-size: 12.5pt; }\n", encoding="utf-8")
+    parts = _render(root, tmp_path / "parts.pdf", parts=True, jobs=2)
+    whole = _render(root, tmp_path / "whole.pdf", parts=False)
+    assert parts.laid_out == parts.parts
+    assert parts.page_count == whole.page_count > books["whole_renderer"].page_count
+    assert _page_texts(tmp_path / "parts.pdf") == _page_texts(tmp_path / "whole.pdf")
+
+
 def test_a_damaged_cache_entry_is_laid_out_again(books, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path / "edition"

@@ -230,6 +230,8 @@ class PartCache:
         self.folder = folder
         self.used: set[str] = set()
         self.laid_out = 0  # chunks laid out in this build (not found here)
+        self._counts: dict[str, int] | None = None  # page counts, by count_key
+        self._new_counts: dict[str, int] = {}
 
     def key(self, setup_key: str, chunk: Chunk, first_folio: int) -> str:
         text = f"{setup_key}\0{chunk.key}\0{first_folio}"
@@ -263,18 +265,27 @@ class PartCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         return str(self.folder / f".{chunk.key[:24]}.pdf.tmp")
 
-    def counts(self) -> dict[str, int]:
-        """Page counts of chunks laid out before, by the chunk's content key."""
-        try:
-            data = json.loads((self.folder / "counts.json").read_text(encoding="utf-8"))
-            return {str(k): int(v) for k, v in data.items()}
-        except (OSError, ValueError, TypeError, AttributeError):
-            return {}
+    def count_key(self, setup_key: str, chunk: Chunk) -> str:
+        return hashlib.sha256(f"{setup_key}\0{chunk.key}".encode()).hexdigest()[:40]
 
-    def finish(self, counts: dict[str, int]) -> None:
+    def known_count(self, setup_key: str, chunk: Chunk) -> int | None:
+        """The page count of this chunk with these stylesheets, from an earlier build."""
+        if self._counts is None:
+            try:
+                data = json.loads((self.folder / "counts.json").read_text(encoding="utf-8"))
+                self._counts = {str(k): int(v) for k, v in data.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
+                self._counts = {}
+        return self._counts.get(self.count_key(setup_key, chunk))
+
+    def remember(self, setup_key: str, chunk: Chunk, count: int) -> None:
+        self._new_counts[self.count_key(setup_key, chunk)] = count
+
+    def finish(self) -> None:
         """Keep this build's entries and page counts; drop the rest."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / "counts.json", json.dumps(counts, sort_keys=True).encode())
+        counts = json.dumps(self._new_counts, sort_keys=True).encode()
+        _write_atomic(self.folder / "counts.json", counts)
         for path in self.folder.iterdir():
             stale = path.suffix in (".pdf", ".json") and path.stem not in self.used | {"counts"}
             if stale or path.suffix == ".tmp":
@@ -471,22 +482,21 @@ def _render(task: _Task) -> ChunkResult:
 
 
 def render_body(
-    chunks: list[Chunk],
-    setup: Setup,
-    cache: PartCache,
-    counts: dict[str, int],
-    jobs: int,
-    report: Callable[[str], None] = lambda message: None,
+    chunks: list[Chunk], setup: Setup, cache: PartCache, jobs: int
 ) -> list[ChunkResult]:
-    """Lay out the body chunks, reusing cached ones, in order of their results.
+    """Lay out the body chunks (or take them from the cache), in order.
 
-    ``counts`` holds the page counts of chunks laid out before (by content key): a chunk
-    whose count is known does not hold up the chunks after it.
+    A chunk whose page count is known from an earlier build does not hold up the chunks
+    after it.
     """
     setup_key = setup.key
     if jobs <= 1 or len(chunks) < 2:
-        return _body_serially(chunks, setup, setup_key, cache)
-    return _body_in_parallel(chunks, setup, setup_key, cache, counts, jobs)
+        results = _body_serially(chunks, setup, setup_key, cache)
+    else:
+        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs)
+    for chunk, result in zip(chunks, results, strict=True):
+        cache.remember(setup_key, chunk, result.page_count)
+    return results
 
 
 def _task(chunk: Chunk, setup: Setup, cache: PartCache, first_folio, index=-1) -> _Task:
@@ -502,33 +512,34 @@ def _body_serially(chunks, setup, setup_key, cache: PartCache) -> list[ChunkResu
     return results
 
 
-def _body_in_parallel(chunks, setup, setup_key, cache, counts, jobs) -> list[ChunkResult]:
+def _body_in_parallel(chunks, setup, setup_key, cache, jobs) -> list[ChunkResult]:
     """Chunks never laid out before start at once and learn their first folio from the
     others; the rest, whose page counts are known, are looked up in the cache (or laid out)
     as soon as their first folio is known."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    shared = multiprocessing.Array("q", [counts.get(c.key, -1) for c in chunks], lock=False)
+    known = [cache.known_count(setup_key, chunk) for chunk in chunks]
+    shared = multiprocessing.Array("q", [-1 if n is None else n for n in known], lock=False)
     condition = multiprocessing.Condition()
     results: list[ChunkResult | None] = [None] * len(chunks)
-    waiting = [i for i, c in enumerate(chunks) if c.key in counts]
+    waiting = [i for i, count in enumerate(known) if count is not None]
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(shared, condition)
     ) as pool:
         running = {
             pool.submit(render_chunk, _task(c, setup, cache, None, i)): i
             for i, c in enumerate(chunks)
-            if c.key not in counts
+            if known[i] is None
         }
         while running or waiting:
             with condition:
-                known = list(shared)
+                now = list(shared)
             for i in list(waiting):
-                if any(count < 0 for count in known[:i]):
+                if any(count < 0 for count in now[:i]):
                     continue
                 waiting.remove(i)
-                folio = 1 + sum(known[:i])
+                folio = 1 + sum(now[:i])
                 results[i] = cache.get(cache.key(setup_key, chunks[i], folio))
                 if results[i] is None:
                     task = _task(chunks[i], setup, cache, folio, i)
@@ -549,9 +560,10 @@ def _body_in_parallel(chunks, setup, setup_key, cache, counts, jobs) -> list[Chu
                     raise
                 key = cache.key(setup_key, chunks[index], result.first_folio)
                 results[index] = cache.put(key, result)
-    for chunk, result in zip(chunks, results, strict=True):
-        if result.page_count != counts.get(chunk.key, result.page_count):
-            raise BuildError(f"{chunk.name} changed length between layouts; build again")
+    for chunk, result, count in zip(chunks, results, known, strict=True):
+        if count is not None and result.page_count != count:
+            # The chunks after it were numbered from the count of an earlier build.
+            raise BuildError(f"the PDF's {chunk.name} changed length between layouts; build again")
     return results
 
 
@@ -600,9 +612,8 @@ def render_in_parts(renderer, book, out: Path) -> None:
 
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".parts-") as scratch:
         cache = PartCache(renderer.cache_dir or Path(scratch))
-        counts = cache.counts()
         body = [c for c in chunks() if c.kind == "body"]
-        laid_out = render_body(body, setup, cache, counts, renderer.jobs)
+        laid_out = render_body(body, setup, cache, renderer.jobs)
         folio_of: dict[str, int] = {}
         for result in laid_out:
             for anchor, index in result.anchors.items():
@@ -630,8 +641,7 @@ def render_in_parts(renderer, book, out: Path) -> None:
             [Path(result.pdf) for result in results], out, outline=outline, page_labels=labels
         )
         if renderer.cache_dir is not None:
-            counts.update({c.key: r.page_count for c, r in zip(body, laid_out, strict=False)})
-            cache.finish({c.key: counts[c.key] for c in body})
+            cache.finish()
     renderer.parts = len(results)
     renderer.laid_out = cache.laid_out
     renderer.page_count = joined.page_count
