@@ -170,8 +170,12 @@ def _print_pages(edition: Edition, style: str, book: Book, renderers: list, repo
     pdf = next((r for r in renderers if r.name == "pdf"), None)
     if pdf is not None and pdf.page_starts:
         return pdf.page_starts
-    pdf = pdf or _renderer("pdf", edition, style)
-    starts = pagemap.load(_page_map_path(edition), pdf.layout_key(book))
+    path = _page_map_path(edition)
+    # The layout key costs a print HTML of the whole book: not worth it without a saved map.
+    starts = None
+    if path.exists():
+        pdf = pdf or _renderer("pdf", edition, style)
+        starts = pagemap.load(path, pdf.layout_key(book))
     if starts is None:
         report.stage(
             "epub: no print page numbers yet (build the PDF, or both editions, to add them)"

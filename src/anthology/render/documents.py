@@ -72,6 +72,7 @@ def _environment():
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the package's templates do not change while it runs
     )
     env.filters["markup"] = Markup
     env.globals.update(

@@ -193,6 +193,7 @@ class EpubRenderer:
                     "mtime": modified,
                     "raise_exceptions": True,
                     "epub3_landmark": False,
+                    "compresslevel": 0,  # a scratch file: _repack compresses, once
                 },
             )
             _repack(raw, out, modified, book.language)
@@ -303,7 +304,7 @@ def write_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple)
         archive.writestr(info, data)
     else:
         info.compress_type = zipfile.ZIP_DEFLATED
-        archive.writestr(info, data, compresslevel=9)
+        archive.writestr(info, data, compresslevel=6)
 
 
 __all__ = ["EpubRenderer", "EpubVariant", "Document"]
