@@ -214,7 +214,9 @@ def test_style_layers_reach_both_editions(edition: Path) -> None:
 def test_help_does_not_import_the_renderers() -> None:
     code = (
         "import sys\nfrom click.testing import CliRunner\nfrom anthology.cli import main\n"
-        "r = CliRunner().invoke(main, ['--help'])\nassert r.exit_code == 0, r.output\n"
+        "for args in (['--help'], ['-h'], ['pdf', '-h']):\n"
+        "    r = CliRunner().invoke(main, args)\n"
+        "    assert r.exit_code == 0 and 'Usage:' in r.output, r.output\n"
         "assert 'weasyprint' not in sys.modules and 'ebooklib' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

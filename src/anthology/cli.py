@@ -25,7 +25,7 @@ Examples:
 """
 
 
-@click.group(epilog=EXAMPLES)
+@click.group(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="compile")
 def main() -> None:
     """Turn a folder of scraped web pages into a themed reader: an EPUB 3 and a print PDF.
