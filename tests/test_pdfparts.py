@@ -16,7 +16,7 @@ import pikepdf
 import pytest
 
 from anthology.build import _renderer, prepare
-from anthology.render.pdfparts import Chunk, split_html, without_target_counters
+from anthology.render.pdfparts import Chunk, css_string, split_html, without_target_counters
 
 CHUNK_CHARS = 20_000  # a few chapters to a chunk
 EPOCH = "1700000000"
@@ -253,7 +253,8 @@ HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><title>T</
 <meta name="dcterms.modified" content="2024-01-01"/></head><body>
 <section class="titlepage" id="titlepage"><p>Title</p></section>
 <nav id="toc"><a href="#part-1">Part</a> <a href="#ch-1">One</a> <a href="#ch-2">Two</a></nav>
-<section class="part body-start" id="part-1"><h1 class="part-title">The "First" Part</h1></section>
+<section class="part body-start" id="part-1">
+<h1 class="part-title">The "First" Part’s &lt;/style&gt;</h1></section>
 <section class="chapter" id="ch-1"><h1>One</h1><p>{long}<a href="#glossary-x">x</a></p></section>
 <section class="chapter" id="ch-2"><h1>Two</h1><p>{long}<a href="#ch-1">back</a></p></section>
 <section class="glossary" id="glossary"><p id="glossary-x">X</p></section>
@@ -267,7 +268,7 @@ def test_split_cuts_front_parts_and_back_and_carries_the_part_on():
     assert 'id="titlepage"' in front and 'id="part-1"' not in front
     assert 'id="ch-1"' in first and 'id="ch-2"' in second
     # The second chunk starts inside the first part: its running head and counter go on.
-    assert 'string-set: part-title "The \\"First\\" Part"' in second
+    assert 'string-set: part-title "The \\22 First\\22  Part’s \\3c /style\\3e "' in second
     assert "counter-reset: part-number 1" in second
     assert "string-set" not in first
     # Links leave their chunk through part_href; links inside a chunk stay as they are.
@@ -302,3 +303,14 @@ def test_chunk_keys_follow_their_html():
 def test_target_counters_read_the_folio_from_data_page(css):
     assert "attr(data-page)" in without_target_counters(css)
     assert "target-counter" not in without_target_counters(css)
+
+
+def test_a_continued_part_shows_its_title_in_the_running_head(tmp_path):
+    import weasyprint
+
+    title = 'Workers’ "Councils" <and> \\ Soviets'
+    css = "@page { @top-center { content: string(part-title); } } "
+    css += f"html {{ string-set: part-title {css_string(title)}; }}"
+    html = f"<html><head><style>{css}</style></head><body><p>Text.</p></body></html>"
+    weasyprint.HTML(string=html).write_pdf(tmp_path / "head.pdf")
+    assert title in _page_texts(tmp_path / "head.pdf")[0]

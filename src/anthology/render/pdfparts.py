@@ -186,8 +186,14 @@ def _carried_css(parts_before: int, part_title: str) -> str:
     """What a chunk needs from the chunks before it: the part counter, the running head."""
     rules = [f"counter-reset: part-number {parts_before};"] if parts_before else []
     if part_title:
-        rules.append(f"string-set: part-title {json.dumps(part_title)};")
+        rules.append(f"string-set: part-title {css_string(part_title)};")
     return f"html {{ {' '.join(rules)} }}\n" if rules else ""
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that is safe inside a ``<style>`` element."""
+    unsafe = {"\\", '"', "<", ">", "\n", "\r", "\f"}
+    return '"' + "".join(f"\\{ord(c):x} " if c in unsafe else c for c in text) + '"'
 
 
 def _document(head: str, lang: str, parts: list[str], css: str, end: bool) -> str:
