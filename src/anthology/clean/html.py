@@ -2,8 +2,9 @@
 
 The passes, in order:
 
-1. Parse with BeautifulSoup and lxml, and check that the parser lost no text (libxml2 drops
-   content it cannot nest, silently).
+1. Parse with lxml, check that the parser lost no text (libxml2 drops content it cannot nest,
+   silently), prune what the later passes would drop unread, and build the BeautifulSoup tree
+   from the rest (pages lxml's tree cannot be trusted for are handed to BeautifulSoup whole).
 2. Read metadata from the whole page, in order of trust: JSON-LD, OpenGraph, ``<meta>``,
    ``<time>``, visible bylines. Nothing is guessed: a field the page does not state stays empty.
 3. Remove what is never content (scripts, styles, hidden elements, embeds) and site furniture
@@ -22,10 +23,12 @@ The cleaner must never fail with anything but ``SourceError``, whatever the page
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -33,6 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import NavigableString, PreformattedString
+from lxml import etree
 
 from anthology.clean.metadata import parse_date, short_title
 from anthology.clean.rules import Rules, SiteRule, default_rules
@@ -289,13 +293,44 @@ _ERROR_TITLE = re.compile(
     r"server error|search results?)\b",
     re.I,
 )
+# Raw text elements (up to their end tag or the page's end), comments, CDATA, declarations and
+# processing instructions; each loop runs to the first closing mark the way ``.*?`` would.
 _RAW_SKIP = re.compile(
-    r"<(script|style|template|textarea|title|noscript|xmp|iframe)\b.*?(?:</\1\s*>|\Z)"
-    r"|<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<![^>]*>|<\?[^>]*>",
-    re.S | re.I,
+    r"<(?:(script|style|template|textarea|title|noscript|xmp|iframe)\b"
+    r"[^<]*(?:<(?!/\1\s*>)[^<]*)*(?:</\1\s*>)?"
+    r"|!--[^-]*(?:-(?!->)[^-]*)*(?:-->)?"
+    r"|!\[CDATA\[[^\]]*(?:\](?!\]>)[^\]]*)*(?:\]\]>)?"
+    r"|![^>]*>|\?[^>]*>)",
+    re.I,
 )
 _RAW_TAG = re.compile(r"<[A-Za-z/][^>]*>")
-_WORD_CHAR = re.compile(r"\w")
+_NOT_WORD = re.compile(r"\W+")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_ASCII_NOT_WORD = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# Strings right inside these are not the page's words: the lost-text check leaves them out.
+_UNCOUNTED_PARENTS = (
+    "script",
+    "style",
+    "template",
+    "textarea",
+    "title",
+    "noscript",
+    "xmp",
+    "iframe",
+)
+# BeautifulSoup keeps the strings inside these, however deep, apart from plain text: the
+# lost-text check leaves them out too.
+_MUTED = ("script", "style", "template", "rt", "rp")
+# Elements the metadata pass may read wherever they are, with all they hold (besides JSON-LD,
+# and bylines and dates by class or attribute).
+_READ_TAGS = frozenset(["meta", "link", "time", "h1", "title"])
+# libxml2 nests at most this many levels even with huge_tree, and drops the rest of the page.
+_LXML_MAX_DEPTH = 2048
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_CLASSES = frozenset(
+    ["hidden", "sr-only", "visually-hidden", "screen-reader-text", "screenreader"]
+)
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|NewsArticle|Report|Posting|Review)$", re.I)
 _LISTING_TYPES = re.compile(r"^(CollectionPage|SearchResultsPage|ItemList|WebSite|ProfilePage)$")
 
@@ -440,11 +475,29 @@ def _drop_site_phrases(blocks: list[Block], site: SiteRule, out: _Out) -> list[B
 
 
 def _parse(page: Page, limits: Limits | None = None) -> BeautifulSoup:
+    """The page's tree, checked for depth and lost text.
+
+    lxml parses and checks the page and prunes what the cleaner never reads, so that
+    BeautifulSoup builds a smaller tree; a page lxml cannot vouch for is parsed as it is.
+    """
     limits = limits or Limits()
+    raw = _raw_text_chars(page.text)
+    lean = _lean_markup(page.text, raw, limits)
+    soup = _soup(page.text if lean is None else lean)
+    if lean is None:
+        _check_parsed(page, soup, raw, limits)
+    return soup
+
+
+def _soup(markup: str) -> BeautifulSoup:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", UserWarning)
-        soup = BeautifulSoup(page.text, "lxml")
+        return BeautifulSoup(markup, "lxml")
+
+
+def _check_parsed(page: Page, soup: BeautifulSoup, raw: int, limits: Limits) -> None:
+    """Refuse a tree nested deeper than the limit or that lost text on the way."""
     # A page cannot nest deeper than it has tags: only pages with many are measured.
     if page.text.count("<") > limits.depth:
         depth = _nesting_depth(soup)
@@ -452,18 +505,126 @@ def _parse(page: Page, limits: Limits | None = None) -> BeautifulSoup:
             raise SourceError(
                 limits.exceeded("depth", f"elements are nested {depth} deep"), page.shown
             )
-    raw = _raw_text_chars(page.text)
     parsed = _parsed_text_chars(soup)
-    lost = raw - parsed
-    # libxml2 drops what it cannot nest or cannot hold without a word: compare the words of the
-    # source (tags stripped by a regular expression) with the words of the tree.
-    if lost > max(200, raw // 5):
+    if _lost_text(raw, parsed):
         raise SourceError(
-            f"the HTML parser lost {lost} of {raw} characters of text (elements nested too deeply "
-            "or a broken page); refusing to clean it silently short",
+            f"the HTML parser lost {raw - parsed} of {raw} characters of text (elements nested "
+            "too deeply or a broken page); refusing to clean it silently short",
             page.shown,
         )
-    return soup
+
+
+def _lost_text(raw: int, parsed: int) -> bool:
+    """libxml2 drops what it cannot nest or cannot hold without a word: compare the words of the
+    source (tags stripped by a regular expression) with the words of the tree."""
+    return raw - parsed > max(200, raw // 5)
+
+
+def _lean_markup(text: str, raw: int, limits: Limits) -> str | None:
+    """The page parsed by lxml, checked, pruned and written out again; None when lxml's tree
+    cannot be trusted to be the whole page (nested too deep, lost text, nothing parsed)."""
+    root = _lxml_tree(text)
+    if root is None:
+        return None
+    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, "script", "style")):
+        if not (isinstance(node.tag, str) and _may_be_read(node, node.keys())):
+            _remove_keeping_tail(node)
+    ceiling = min(limits.depth, _LXML_MAX_DEPTH - 1)
+    # A page cannot nest deeper than it has tags: only pages with many are measured.
+    if text.count("<") > ceiling and _depth_probe(ceiling + 1)(root):
+        return None
+    if _lost_text(raw, _lxml_text_chars(root)):
+        return None
+    body = root.find("body")
+    if body is not None:
+        _drop_unread(body)
+    return etree.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+
+
+def _lxml_tree(text: str) -> etree._Element | None:
+    # lxml refuses a str that declares its encoding; the declaration means nothing in HTML.
+    markup = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        return etree.fromstring(markup, etree.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _depth_probe(levels: int) -> etree.XPath:
+    """Finds the elements nested ``levels`` deep."""
+    return etree.XPath("/*" * levels)
+
+
+def _lxml_text_chars(root: etree._Element) -> int:
+    """The word characters ``_parsed_text_chars`` would count in the tree BeautifulSoup builds."""
+    count = _word_chars(etree.tostring(root, method="text", encoding="unicode"))
+    for element in root.iter(*_UNCOUNTED_PARENTS, *_MUTED):
+        if next(element.iterancestors(*_MUTED), None) is not None:
+            continue  # taken off with its ancestor
+        if element.tag in _MUTED:
+            text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+        else:
+            text = (element.text or "") + "".join(child.tail or "" for child in element)
+        count -= _word_chars(text)
+    return count
+
+
+def _drop_unread(body: etree._Element) -> None:
+    """Remove now what ``_strip_never`` would remove later, unless the metadata pass, which
+    runs in between, may read it."""
+    read: list[etree._Element] = []
+    doomed: list[etree._Element] = []
+    for element in body.iter(etree.Element):
+        names = element.keys()  # attribute names: one call, cheaper than a get for each
+        if _may_be_read(element, names):
+            read.append(element)
+        elif element.tag in _NEVER or ":" in element.tag or _may_hide(element, names):
+            doomed.append(element)
+    kept = {inner for element in read for inner in element.iter()}
+    kept.update(outer for element in read for outer in element.iterancestors())
+    for element in doomed:
+        if element in kept or element is body:
+            continue
+        if element.tag in _VOID and (len(element) or element.text):
+            continue  # _strip_never unwraps it: what it holds stays
+        if _never_content(element.tag, element.attrib):
+            _remove_keeping_tail(element)
+
+
+def _may_be_read(element: etree._Element, names: list[str]) -> bool:
+    """Whether ``_collect`` may take the element (a superset, cheap to test); ``names`` are
+    its attributes'."""
+    if element.tag == "script":
+        return _is_json_ld(element)
+    return element.tag in _READ_TAGS or (
+        ("class" in names and _may_name_byline_or_date(element.get("class")))
+        or ("itemprop" in names and element.get("itemprop") == "author")
+        or ("rel" in names and "author" in element.get("rel"))
+    )
+
+
+def _may_name_byline_or_date(classes: str) -> bool:
+    """Whether ``_BYLINE_CLASS`` or ``_DATE_CLASS`` may match (a superset, cheap to test)."""
+    lowered = classes.lower()
+    return (
+        "date" in lowered
+        or "byline" in lowered
+        or "author" in lowered
+        or "publish" in lowered
+        or "posted" in lowered
+        # case-insensitive matching lets a few letters outside ASCII match ASCII ones
+        or not classes.isascii()
+    )
+
+
+def _may_hide(element: etree._Element, names: list[str]) -> bool:
+    """Whether ``_hidden`` may be true of the element (a superset, cheap to test); ``names``
+    are its attributes'."""
+    if "style" in names or "hidden" in names or "aria-hidden" in names:
+        return True
+    classes = element.get("class") if "class" in names else None
+    return bool(classes) and ("hidden" in classes or "sr-only" in classes or "screen" in classes)
 
 
 def _nesting_depth(root: Tag) -> int:
@@ -479,20 +640,46 @@ def _nesting_depth(root: Tag) -> int:
 
 def _raw_text_chars(text: str) -> int:
     stripped = _RAW_TAG.sub(" ", _RAW_SKIP.sub(" ", text))
-    return len(_WORD_CHAR.findall(html.unescape(stripped)))
+    return _word_chars(html.unescape(stripped))
+
+
+def _word_chars(text: str) -> int:
+    """How many characters of ``text`` match ``\\w`` (bytes count the ASCII ones, much faster)."""
+    count = len(text.encode("ascii", "ignore").translate(None, _ASCII_NOT_WORD))
+    if not text.isascii():
+        count += len(_NOT_WORD.sub("", _ASCII_RUNS.sub("", text)))
+    return count
 
 
 def _parsed_text_chars(soup: BeautifulSoup) -> int:
-    skip = {"script", "style", "template", "textarea", "title", "noscript", "xmp", "iframe"}
     count = 0
     for node in soup.descendants:
         if (
             type(node) is NavigableString
             and node.parent is not None
-            and node.parent.name not in skip
+            and node.parent.name not in _UNCOUNTED_PARENTS
         ):
-            count += len(_WORD_CHAR.findall(node))
+            count += _word_chars(node)
     return count
+
+
+def _is_json_ld(node: etree._Element) -> bool:
+    kind = node.get("type") if node.tag == "script" else None
+    return isinstance(kind, str) and "ld+json" in kind.lower()
+
+
+def _remove_keeping_tail(node: etree._Element) -> None:
+    """Remove a node and what it holds; the text after it stays where it was."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + node.tail
+        else:
+            previous.tail = (previous.tail or "") + node.tail
+    parent.remove(node)
 
 
 def _tags(root: Tag) -> list[Tag]:
@@ -556,14 +743,15 @@ def _collect(soup: BeautifulSoup) -> _Found:
             continue
         classes = attrs.get("class")
         classes = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+        hinted = bool(classes) and _may_name_byline_or_date(classes)
         rel = attrs.get("rel")
         if len(found.bylines) < 6 and (
             attrs.get("itemprop") == "author"
             or (isinstance(rel, list) and "author" in rel)
-            or (classes and _BYLINE_CLASS.search(classes))
+            or (hinted and _BYLINE_CLASS.search(classes))
         ):
             found.bylines.append(tag)
-        if classes and len(found.dates) < 5 and _DATE_CLASS.search(classes):
+        if hinted and len(found.dates) < 5 and _DATE_CLASS.search(classes):
             found.dates.append(tag)
     return found
 
@@ -926,15 +1114,15 @@ _VOID = frozenset(
 
 def _strip_never(body: Tag) -> None:
     """Remove elements that are never content, comments, and elements hidden from readers."""
-    doomed = [node for node in body.descendants if isinstance(node, PreformattedString)]
-    for node in doomed:
-        node.extract()
     stack = [body]
     while stack:
         tag = stack.pop()
         children = list(reversed(tag.contents))
         while children:
             child = children.pop()
+            if isinstance(child, PreformattedString):
+                child.extract()
+                continue
             if not isinstance(child, Tag):
                 continue
             if child.name in _VOID and child.contents:
@@ -944,69 +1132,84 @@ def _strip_never(body: Tag) -> None:
                 child.unwrap()
                 children.extend(reversed(kids))
                 continue
-            if child.name in _NEVER or ":" in (child.name or "") or _hidden(child):
+            if _never_content(child.name or "", child.attrs):
                 child.decompose()
             else:
                 stack.append(child)
 
 
-def _hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+def _never_content(name: str, attrs: Mapping) -> bool:
+    """Never content by its name (namespaced ones too) or hidden from readers by its attributes.
+
+    ``attrs`` are a BeautifulSoup tag's (classes as a list) or an lxml element's (a string).
+    """
+    return name in _NEVER or ":" in name or _hidden(attrs)
+
+
+def _hidden(attrs: Mapping) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
-    style = tag.get("style")
-    if isinstance(style, str) and re.search(
-        r"display\s*:\s*none|visibility\s*:\s*hidden", style, re.I
-    ):
+    style = attrs.get("style")
+    if isinstance(style, str) and _HIDDEN_STYLE.search(style):
         return True
-    classes = tag.get("class") or []
-    return any(
-        c in ("hidden", "sr-only", "visually-hidden", "screen-reader-text", "screenreader")
-        for c in classes
-        if isinstance(c, str)
-    )
+    classes = attrs.get("class") or ()
+    return not _HIDDEN_CLASSES.isdisjoint(classes.split() if isinstance(classes, str) else classes)
 
 
 def _measure(body: Tag) -> dict[int, _Stats]:
     """Stats for every element, bottom-up in one pass (children before parents)."""
     stats: dict[int, _Stats] = {}
-    tags = [body, *_tags(body)]
-    for tag in reversed(tags):
-        s = _Stats()
+    for tag in reversed([body, *_tags(body)]):
         is_link = tag.name == "a"
+        length = links = own = own_links = commas = teasers = 0
+        blocks = False
         for child in tag.contents:
             if isinstance(child, Tag):
                 c = stats.get(id(child))
                 if c is None:
                     continue
-                s.length += c.length
-                s.links += c.length if is_link else c.links
-                s.teasers += c.teasers
+                length += c.length
+                links += c.length if is_link else c.links
+                teasers += c.teasers
                 if c.blocks or child.name in _BLOCK_TAGS:
-                    s.blocks = True
+                    blocks = True
                 else:
-                    s.own += c.own
-                    s.own_links += c.own if (is_link or child.name == "a") else c.own_links
-                    s.commas += c.commas
+                    own += c.own
+                    own_links += c.own if (is_link or child.name == "a") else c.own_links
+                    commas += c.commas
             elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
                 n = len(child.strip())
                 if n:
-                    s.length += n
-                    s.own += n
+                    length += n
+                    own += n
                     if is_link:
-                        s.links += n
-                        s.own_links += n
-                    s.commas += child.count(",") + child.count("\uff0c") + child.count("\u3001")
+                        links += n
+                        own_links += n
+                    commas += child.count(",") + child.count("\uff0c") + child.count("\u3001")
         if (
             tag.name in _HEADINGS
-            and s.length
-            and (s.links >= 0.8 * s.length or (tag.parent is not None and tag.parent.name == "a"))
+            and length
+            and (links >= 0.8 * length or (tag.parent is not None and tag.parent.name == "a"))
         ):
-            s.teasers += 1
-        stats[id(tag)] = s
+            teasers += 1
+        stats[id(tag)] = _Stats(
+            length=length,
+            links=links,
+            own=own,
+            own_links=own_links,
+            commas=commas,
+            blocks=blocks,
+            teasers=teasers,
+        )
     return stats
 
 
-def _words(tag: Tag) -> set[str]:
+def _words(tag: Tag) -> frozenset[str]:
+    return _words_in(_named_as(tag))
+
+
+def _named_as(tag: Tag) -> str:
+    """The tag's class, id and role, one string."""
     parts = []
     for attr in ("class", "id", "role"):
         value = tag.get(attr)
@@ -1014,24 +1217,39 @@ def _words(tag: Tag) -> set[str]:
             parts.extend(v for v in value if isinstance(v, str))
         elif isinstance(value, str):
             parts.append(value)
-    text = " ".join(parts)
+    return " ".join(parts)
+
+
+# Pages repeat their class names: each is split once.
+@functools.lru_cache(maxsize=4096)
+def _words_in(text: str) -> frozenset[str]:
     # camelCase words split too: "shareBar" -> "share bar"
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower()
-    return {w for w in re.split(r"[^a-z0-9]+", text) if w}
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", text) if w)
 
 
 def _hint(tag: Tag) -> int:
     """-1 for a furniture class or id, +1 for a content one, 0 otherwise."""
-    words = _words(tag)
+    role = tag.get("role")
+    return _hint_of(
+        _named_as(tag),
+        tag.get("itemprop") == "articleBody",
+        role if isinstance(role, str) else "",
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _hint_of(named_as: str, article_body: bool, role: str) -> int:
+    words = _words_in(named_as)
     if not words:
         return 0
-    if tag.get("itemprop") == "articleBody":
+    if article_body:
         return 1
     furniture = any(
         w not in _NOT_FURNITURE and (w in _FURNITURE_WORDS or w.startswith(_FURNITURE_STEMS))
         for w in words
     )
-    if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search"):
+    if role in ("navigation", "banner", "contentinfo", "complementary", "search"):
         furniture = True
     content = any(w.startswith(_CONTENT_STEMS) for w in words)
     if furniture and content:
