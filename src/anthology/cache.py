@@ -89,9 +89,8 @@ class ArticleCache:
         record = {"format": FORMAT, "sha256": _sha(text), "article": payload}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temp = self.folder / f".{key}.{os.getpid()}.tmp"
-            temp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-            temp.replace(self.folder / f"{key}.json")
+            data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+            write_atomic(self.folder / f"{key}.json", data)
         except OSError:
             return  # a cache that cannot be written only makes the next build slower
         self.used.add(key)
@@ -103,6 +102,13 @@ class ArticleCache:
         for path in self.folder.glob("*.json"):
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, then a rename."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
 
 
 def _sha(text: str) -> str:

@@ -19,6 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from anthology.cache import write_atomic
+
 # The elements that hold running text; a piece of text belongs to the innermost one.
 BLOCKS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "td", "th", "pre"}
@@ -269,9 +271,7 @@ def save(path: Path, key: str, starts: list[PageStart]) -> None:
     """Keep a print layout's page starts for the next EPUB build."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"format": FORMAT, "key": key, "pages": [list(vars(s).values()) for s in starts]}
-    temp = path.with_suffix(".tmp")
-    temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    temp.replace(path)
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def load(path: Path, key: str) -> list[PageStart] | None:

@@ -260,12 +260,18 @@ def body_start(book: Book) -> str:
     return book.parts[0].id if show_parts(book) else book.chapters[0].id
 
 
-def folios(document, start_anchor: str) -> dict[str, int]:
-    """The printed page number of every anchor: arabic numbers count from ``start_anchor``."""
+def anchor_pages(pages) -> dict[str, int]:
+    """The index of the page each anchor is on (its first, if several)."""
     page_of: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(pages):
         for anchor in page.anchors:
             page_of.setdefault(anchor, index)
+    return page_of
+
+
+def folios(document, start_anchor: str) -> dict[str, int]:
+    """The printed page number of every anchor: arabic numbers count from ``start_anchor``."""
+    page_of = anchor_pages(document.pages)
     start = page_of.get(start_anchor, 0)
     return {anchor: index - start + 1 for anchor, index in page_of.items()}
 

@@ -32,12 +32,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from anthology.cache import write_atomic
 from anthology.errors import BuildError
 
 CHUNK_CHARS = 300_000  # a part with more text than this is laid out in several chunks
@@ -260,7 +260,7 @@ class PartCache:
         pdf = self.folder / f"{key}.pdf"
         Path(result.pdf).replace(pdf)
         result.pdf = pdf.name  # the folder may move
-        _write_atomic(self.folder / f"{key}.json", json.dumps(asdict(result)).encode())
+        write_atomic(self.folder / f"{key}.json", json.dumps(asdict(result)).encode())
         result.pdf = str(pdf)
         self.used.add(key)
         self.laid_out += 1
@@ -291,7 +291,7 @@ class PartCache:
         """Keep this build's entries and page counts; drop the rest."""
         self.folder.mkdir(parents=True, exist_ok=True)
         counts = json.dumps(self._new_counts, sort_keys=True).encode()
-        _write_atomic(self.folder / "counts.json", counts)
+        write_atomic(self.folder / "counts.json", counts)
         for path in self.folder.iterdir():
             stale = path.suffix in (".pdf", ".json") and path.stem not in self.used | {"counts"}
             if stale or path.suffix == ".tmp":
@@ -304,12 +304,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
 
 
 # ------------------------------------------------------------------------------ a worker
@@ -423,7 +417,12 @@ def _render(task: _Task) -> ChunkResult:
     import weasyprint
 
     from anthology.render.pagemap import page_places
-    from anthology.render.pdf import WarningCollector, _stable_document_id, image_resolutions
+    from anthology.render.pdf import (
+        WarningCollector,
+        _stable_document_id,
+        anchor_pages,
+        image_resolutions,
+    )
     from anthology.resources import ResourceGate
 
     _install_hook()
@@ -457,16 +456,12 @@ def _render(task: _Task) -> ChunkResult:
         if has_end:
             document = document.copy(document.pages[:-1])
         pages = document.pages
-        anchors: dict[str, int] = {}
-        for index, page in enumerate(pages):
-            for anchor in page.anchors:
-                anchors.setdefault(anchor, index)
         result = ChunkResult(
             name=chunk.name,
             pdf=task.out,
             first_folio=first or 1,
             page_count=len(pages),
-            anchors=anchors,
+            anchors=anchor_pages(pages),
             bookmarks=[
                 (level, label, index, state)
                 for index, page in enumerate(pages)
