@@ -2,9 +2,9 @@
 
 The passes, in order:
 
-1. Parse with lxml, check that the parser lost no text (libxml2 drops content it cannot nest,
-   silently), prune what the later passes would drop unread, and build the BeautifulSoup tree
-   from the rest (pages lxml's tree cannot be trusted for are handed to BeautifulSoup whole).
+1. Parse with lxml and check that the parser lost no text (libxml2 drops content it cannot
+   nest, silently); a page lxml's tree cannot be trusted for is parsed by BeautifulSoup and
+   copied into an lxml tree. Passes 2 to 4 work on lxml's tree.
 2. Read metadata from the whole page, in order of trust: JSON-LD, OpenGraph, ``<meta>``,
    ``<time>``, visible bylines. Nothing is guessed: a field the page does not state stays empty.
 3. Remove what is never content (scripts, styles, hidden elements, embeds) and site furniture
@@ -13,7 +13,8 @@ The passes, in order:
 4. Find the main content the way readability does: paragraphs of prose score their ancestors
    (commas and length), scores are damped by link density and nudged by class hints, the best
    container wins and takes along siblings that look like more of the same article.
-5. Walk the winner into model blocks through an allowlist: only ``Paragraph``, ``Heading``,
+5. Hand the winner to BeautifulSoup (its tree only: the rest of the page is dropped first) and
+   walk it into model blocks through an allowlist: only ``Paragraph``, ``Heading``,
    ``Quote``, ``ListBlock`` and ``Figure``; inline markup only ``em strong a abbr q sup sub br``.
    Short furniture lines (``rules.furniture``), link lists and everything after a tail marker
    are dropped, each with its reason in ``Article.dropped``.
@@ -322,9 +323,6 @@ _UNCOUNTED_PARENTS = (
 # BeautifulSoup keeps the strings inside these, however deep, apart from plain text: the
 # lost-text check leaves them out too.
 _MUTED = ("script", "style", "template", "rt", "rp")
-# Elements the metadata pass may read wherever they are, with all they hold (besides JSON-LD,
-# and bylines and dates by class or attribute).
-_READ_TAGS = frozenset(["meta", "link", "time", "h1", "title"])
 # libxml2 nests at most this many levels even with huge_tree, and drops the rest of the page.
 _LXML_MAX_DEPTH = 2048
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -332,6 +330,8 @@ _HIDDEN_CLASSES = frozenset(
     ["hidden", "sr-only", "visually-hidden", "screen-reader-text", "screenreader"]
 )
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|NewsArticle|Report|Posting|Review)$", re.I)
+# Numbers elements handed from lxml's tree to BeautifulSoup's, to find them again there.
+_NUMBER = "data-anthology-n"
 _LISTING_TYPES = re.compile(r"^(CollectionPage|SearchResultsPage|ItemList|WebSite|ProfilePage)$")
 
 
@@ -401,21 +401,22 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
 
 
 def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
-    soup = _parse(page, limits)
-    meta = _metadata(soup, page)
-    body = soup.body or soup
+    root = _parse(page, limits)
+    meta = _metadata(root, page)
+    body = _body(root)
     dropped: list[Dropped] = []
     _strip_never(body)
     site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
-    kept: list[Tag] = []
+    kept: list[etree._Element] = []
     if site:
-        kept = _apply_site_rule(soup, body, site, meta, dropped)
+        kept = _apply_site_rule(root, body, site, meta, dropped)
     stats = _measure(body)
     _strip_furniture(body, stats, dropped)
     stats = _measure(body)
-    roots = [k for k in kept if k.parent is not None] or _main_content(body, stats)
+    chosen = [k for k in kept if _inside(k, body)] or _main_content(body, stats)
+    roots, soup_stats = _hand_over(root, chosen, stats)
     out = _Out(dropped=dropped)
-    walker = _Walker(page, meta, rules, stats, out, limits)
+    walker = _Walker(page, meta, rules, soup_stats, out, limits)
     for root in roots:
         if root.name == "blockquote":
             walker.quote(root, 0)  # an article's text found in a quote stays a quote
@@ -440,15 +441,38 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
 
 
 def _apply_site_rule(
-    soup: BeautifulSoup, body: Tag, site: SiteRule, meta: _Meta, dropped: list[Dropped]
-) -> list[Tag]:
-    """Drop what the site rule names, read its metadata selectors; return its kept containers."""
+    root: etree._Element,
+    body: etree._Element,
+    site: SiteRule,
+    meta: _Meta,
+    dropped: list[Dropped],
+) -> list[etree._Element]:
+    """Drop what the site rule names, read its metadata selectors; return its kept containers.
+
+    The selectors are CSS as BeautifulSoup reads them: the page is handed to BeautifulSoup
+    whole, each element numbered so that what a selector finds is found in lxml's tree too.
+    """
+    elements = list(root.iter(etree.Element))
+    for n, element in enumerate(elements):
+        element.set(_NUMBER, str(n))
+    soup = _soup(etree.tostring(root, encoding="unicode", method="html"))
+    for element in elements:
+        element.attrib.pop(_NUMBER, None)
+
+    def element_of(tag: Tag) -> etree._Element | None:
+        n = tag.get(_NUMBER)
+        return elements[int(n)] if isinstance(n, str) and n.isdigit() else None
+
     reason = f"site rule {site.host}: {site.why}"
+    soup_body = soup.body or soup
     for selector in site.drop:
-        for tag in body.select(selector):
+        for tag in soup_body.select(selector):
             if tag.parent is not None:
+                element = element_of(tag)
                 _drop(dropped, tag, reason)
                 tag.decompose()
+                if element is not None:
+                    _remove_keeping_tail(element)
     for field_name in ("title", "byline"):
         selector = getattr(site, field_name)
         found = soup.select_one(selector) if selector else None
@@ -457,7 +481,12 @@ def _apply_site_rule(
             setattr(meta, field_name, _byline(text) if field_name == "byline" else text)
     if site.date and (found := soup.select_one(site.date)) is not None:
         meta.date = _to_date(found.get("datetime") or found.get_text(" ")) or meta.date
-    return [tag for selector in site.keep for tag in body.select(selector)]
+    return [
+        element
+        for selector in site.keep
+        for tag in soup_body.select(selector)
+        if (element := element_of(tag)) is not None
+    ]
 
 
 def _drop_site_phrases(blocks: list[Block], site: SiteRule, out: _Out) -> list[Block]:
@@ -474,19 +503,21 @@ def _drop_site_phrases(blocks: list[Block], site: SiteRule, out: _Out) -> list[B
 # ------------------------------------------------------------------------------------ parsing
 
 
-def _parse(page: Page, limits: Limits | None = None) -> BeautifulSoup:
-    """The page's tree, checked for depth and lost text.
+def _parse(page: Page, limits: Limits | None = None) -> etree._Element:
+    """The page's tree (lxml's), checked for depth and lost text, without comments, processing
+    instructions, styles and scripts (JSON-LD stays: the metadata pass reads it).
 
-    lxml parses and checks the page and prunes what the cleaner never reads, so that
-    BeautifulSoup builds a smaller tree; a page lxml cannot vouch for is parsed as it is.
+    A page lxml's tree cannot be trusted for (nested deeper than libxml2 holds, text lost) is
+    parsed by BeautifulSoup, checked, and copied into an lxml tree.
     """
     limits = limits or Limits()
     raw = _raw_text_chars(page.text)
-    lean = _lean_markup(page.text, raw, limits)
-    soup = _soup(page.text if lean is None else lean)
-    if lean is None:
+    root = _lxml_parse(page.text, raw, limits)
+    if root is None:
+        soup = _soup(page.text)
         _check_parsed(page, soup, raw, limits)
-    return soup
+        root = _from_soup(soup)
+    return root
 
 
 def _soup(markup: str) -> BeautifulSoup:
@@ -520,14 +551,14 @@ def _lost_text(raw: int, parsed: int) -> bool:
     return raw - parsed > max(200, raw // 5)
 
 
-def _lean_markup(text: str, raw: int, limits: Limits) -> str | None:
-    """The page parsed by lxml, checked, pruned and written out again; None when lxml's tree
-    cannot be trusted to be the whole page (nested too deep, lost text, nothing parsed)."""
+def _lxml_parse(text: str, raw: int, limits: Limits) -> etree._Element | None:
+    """The page parsed by lxml, checked and pruned; None when lxml's tree cannot be trusted to
+    be the whole page (nested too deep, lost text, nothing parsed)."""
     root = _lxml_tree(text)
     if root is None:
         return None
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, "script", "style")):
-        if not (isinstance(node.tag, str) and _may_be_read(node, node.keys())):
+        if not _is_json_ld(node):
             _remove_keeping_tail(node)
     ceiling = min(limits.depth, _LXML_MAX_DEPTH - 1)
     # A page cannot nest deeper than it has tags: only pages with many are measured.
@@ -535,10 +566,47 @@ def _lean_markup(text: str, raw: int, limits: Limits) -> str | None:
         return None
     if _lost_text(raw, _lxml_text_chars(root)):
         return None
-    body = root.find("body")
-    if body is not None:
-        _drop_unread(body)
-    return etree.tostring(root, encoding="unicode", method="html", doctype="<!DOCTYPE html>")
+    return root
+
+
+def _from_soup(soup: BeautifulSoup) -> etree._Element:
+    """BeautifulSoup's tree copied into lxml's (without recursion: it may be deep). Comments
+    and the like stay behind; namespaced elements too (never content); names or attributes
+    lxml refuses become a ``span`` and are left out."""
+    html_tag = soup.find("html", recursive=False)
+    root = etree.Element("html")
+    stack: list[tuple[Tag, etree._Element]] = [(html_tag or soup, root)]
+    while stack:
+        tag, element = stack.pop()
+        if tag is html_tag:
+            _copy_attributes(tag, element)
+        last: etree._Element | None = None
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                if ":" in child.name:
+                    continue
+                try:
+                    last = etree.SubElement(element, child.name)
+                except ValueError:
+                    last = etree.SubElement(element, "span")
+                _copy_attributes(child, last)
+                stack.append((child, last))
+            elif type(child) is NavigableString or not isinstance(child, PreformattedString):
+                text = _XML_FORBIDDEN.sub("", str(child))
+                if last is None:
+                    element.text = (element.text or "") + text
+                else:
+                    last.tail = (last.tail or "") + text
+    return root
+
+
+def _copy_attributes(tag: Tag, element: etree._Element) -> None:
+    for name, value in tag.attrs.items():
+        value = " ".join(value) if isinstance(value, list) else value
+        try:
+            element.set(name, _XML_FORBIDDEN.sub("", value))
+        except (ValueError, TypeError):
+            continue
 
 
 def _lxml_tree(text: str) -> etree._Element | None:
@@ -568,40 +636,6 @@ def _lxml_text_chars(root: etree._Element) -> int:
             text = (element.text or "") + "".join(child.tail or "" for child in element)
         count -= _word_chars(text)
     return count
-
-
-def _drop_unread(body: etree._Element) -> None:
-    """Remove now what ``_strip_never`` would remove later, unless the metadata pass, which
-    runs in between, may read it."""
-    read: list[etree._Element] = []
-    doomed: list[etree._Element] = []
-    for element in body.iter(etree.Element):
-        names = element.keys()  # attribute names: one call, cheaper than a get for each
-        if _may_be_read(element, names):
-            read.append(element)
-        elif element.tag in _NEVER or ":" in element.tag or _may_hide(element, names):
-            doomed.append(element)
-    kept = {inner for element in read for inner in element.iter()}
-    kept.update(outer for element in read for outer in element.iterancestors())
-    for element in doomed:
-        if element in kept or element is body:
-            continue
-        if element.tag in _VOID and (len(element) or element.text):
-            continue  # _strip_never unwraps it: what it holds stays
-        if _never_content(element.tag, element.attrib):
-            _remove_keeping_tail(element)
-
-
-def _may_be_read(element: etree._Element, names: list[str]) -> bool:
-    """Whether ``_collect`` may take the element (a superset, cheap to test); ``names`` are
-    its attributes'."""
-    if element.tag == "script":
-        return _is_json_ld(element)
-    return element.tag in _READ_TAGS or (
-        ("class" in names and _may_name_byline_or_date(element.get("class")))
-        or ("itemprop" in names and element.get("itemprop") == "author")
-        or ("rel" in names and "author" in element.get("rel"))
-    )
 
 
 def _may_name_byline_or_date(classes: str) -> bool:
@@ -668,6 +702,41 @@ def _is_json_ld(node: etree._Element) -> bool:
     return isinstance(kind, str) and "ld+json" in kind.lower()
 
 
+def _body(root: etree._Element) -> etree._Element:
+    body = root.find("body")
+    return root if body is None else body
+
+
+def _inside(element: etree._Element, ancestor: etree._Element) -> bool:
+    return any(parent is ancestor for parent in element.iterancestors())
+
+
+def _unwrap(element: etree._Element) -> None:
+    """Replace an element with what it holds."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if element.text:
+        if previous is None:
+            parent.text = (parent.text or "") + element.text
+        else:
+            previous.tail = (previous.tail or "") + element.text
+    kids = list(element)
+    index = parent.index(element)
+    for offset, kid in enumerate(kids):
+        parent.insert(index + offset, kid)
+    if element.tail:
+        if kids:
+            kids[-1].tail = (kids[-1].tail or "") + element.tail
+        elif previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    element.tail = None
+    parent.remove(element)
+
+
 def _remove_keeping_tail(node: etree._Element) -> None:
     """Remove a node and what it holds; the text after it stays where it was."""
     parent = node.getparent()
@@ -687,12 +756,17 @@ def _tags(root: Tag) -> list[Tag]:
     return [node for node in root.descendants if isinstance(node, Tag)]
 
 
-def _parents(node, limit: int):
-    parent = node.parent
+def _parents(element: etree._Element, limit: int):
+    parent = element.getparent()
     while parent is not None and limit:
         yield parent
-        parent = parent.parent
+        parent = parent.getparent()
         limit -= 1
+
+
+def _parent_tag(element: etree._Element) -> str:
+    parent = element.getparent()
+    return parent.tag if parent is not None else ""
 
 
 # ----------------------------------------------------------------------------------- metadata
@@ -702,64 +776,61 @@ def _parents(node, limit: int):
 class _Found:
     """The elements the metadata pass looks at, collected in one walk over the page."""
 
-    metas: list[Tag] = field(default_factory=list)
-    scripts: list[Tag] = field(default_factory=list)
-    links: list[Tag] = field(default_factory=list)
-    times: list[Tag] = field(default_factory=list)
-    bylines: list[Tag] = field(default_factory=list)
-    dates: list[Tag] = field(default_factory=list)
-    h1: Tag | None = None
-    title: Tag | None = None
-    html: Tag | None = None
+    metas: list[etree._Element] = field(default_factory=list)
+    scripts: list[etree._Element] = field(default_factory=list)
+    links: list[etree._Element] = field(default_factory=list)
+    times: list[etree._Element] = field(default_factory=list)
+    bylines: list[etree._Element] = field(default_factory=list)
+    dates: list[etree._Element] = field(default_factory=list)
+    h1: etree._Element | None = None
+    title: etree._Element | None = None
+    html: etree._Element | None = None
 
 
 _BYLINE_CLASS = re.compile(r"byline|author-?name", re.I)
 _DATE_CLASS = re.compile(r"(^|\W|_)(date|dateline|published|byline|posted)", re.I)
 
 
-def _collect(soup: BeautifulSoup) -> _Found:
+def _collect(root: etree._Element) -> _Found:
     found = _Found()
-    for tag in _tags(soup):
-        name = tag.name
+    for element in root.iter(etree.Element):
+        name = element.tag
         if name == "meta":
-            found.metas.append(tag)
+            found.metas.append(element)
         elif name == "script":
-            kind = tag.get("type")
-            if isinstance(kind, str) and "ld+json" in kind.lower():
-                found.scripts.append(tag)
+            if _is_json_ld(element):
+                found.scripts.append(element)
             continue
         elif name == "link":
-            found.links.append(tag)
+            found.links.append(element)
         elif name == "time" and len(found.times) < 50:
-            found.times.append(tag)
+            found.times.append(element)
         elif name == "h1" and found.h1 is None:
-            found.h1 = tag
+            found.h1 = element
         elif name == "title" and found.title is None:
-            found.title = tag
+            found.title = element
         elif name == "html" and found.html is None:
-            found.html = tag
-        attrs = tag.attrs
-        if not attrs:
+            found.html = element
+        names = element.keys()
+        if not names:
             continue
-        classes = attrs.get("class")
-        classes = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+        classes = (element.get("class") or "") if "class" in names else ""
         hinted = bool(classes) and _may_name_byline_or_date(classes)
-        rel = attrs.get("rel")
         if len(found.bylines) < 6 and (
-            attrs.get("itemprop") == "author"
-            or (isinstance(rel, list) and "author" in rel)
+            ("itemprop" in names and element.get("itemprop") == "author")
+            or ("rel" in names and "author" in element.get("rel", "").split())
             or (hinted and _BYLINE_CLASS.search(classes))
         ):
-            found.bylines.append(tag)
+            found.bylines.append(element)
         if hinted and len(found.dates) < 5 and _DATE_CLASS.search(classes):
-            found.dates.append(tag)
+            found.dates.append(element)
     return found
 
 
-def _metadata(soup: BeautifulSoup, page: Page) -> _Meta:
+def _metadata(root: etree._Element, page: Page) -> _Meta:
     """Every field from the most trusted place that states it."""
     meta = _Meta()
-    found = _collect(soup)
+    found = _collect(root)
     ld = _json_ld(found.scripts)
     props: dict[str, str] = {}
     for tag in found.metas:
@@ -796,8 +867,8 @@ def _metadata(soup: BeautifulSoup, page: Page) -> _Meta:
         props.get("twitter:title"),
         props.get("dc.title"),
         props.get("citation_title"),
-        h1.get_text(" ") if h1 else "",
-        title_tag.get_text(" ") if title_tag else "",
+        _text(h1) if h1 is not None else "",
+        _text(title_tag) if title_tag is not None else "",
     )
     meta.title = _strip_site_suffix(meta.title, meta.publication)
     meta.standfirst = first(
@@ -848,7 +919,7 @@ def _metadata(soup: BeautifulSoup, page: Page) -> _Meta:
     meta.url = first(
         _http(ld.get("url")), _http(props.get("og:url")), _http(_canonical(found.links))
     )
-    lang = found.html.get("lang") if found.html else None
+    lang = found.html.get("lang") if found.html is not None else None
     locale = props.get("og:locale", "")
     meta.language = _language(
         first(
@@ -864,12 +935,12 @@ def _metadata(soup: BeautifulSoup, page: Page) -> _Meta:
     return meta
 
 
-def _json_ld(scripts: list[Tag]) -> dict[str, str]:
+def _json_ld(scripts: list[etree._Element]) -> dict[str, str]:
     """The article's fields from its first article-typed JSON-LD object, and the site's name."""
     found: dict[str, str] = {}
     objects: list[dict] = []
     for script in scripts:
-        text = script.string or script.get_text()
+        text = _text(script, "")
         try:
             data = json.loads(text.strip().rstrip(";"), strict=False)
         except (ValueError, RecursionError):
@@ -977,14 +1048,11 @@ def _http(value) -> str:
     return value if urlsplit(value).scheme.lower() in ("http", "https") else ""
 
 
-def _canonical(links: list[Tag]) -> str:
+def _canonical(links: list[etree._Element]) -> str:
     for link in links:
-        if not isinstance(link.get("href"), str):
-            continue
-        rel = link.get("rel") or []
-        rel = rel if isinstance(rel, list) else [rel]
-        if "canonical" in [r.lower() for r in rel if isinstance(r, str)]:
-            return link["href"]
+        href = link.get("href")
+        if href is not None and "canonical" in link.get("rel", "").lower().split():
+            return href
     return ""
 
 
@@ -1004,11 +1072,11 @@ def _byline(text: str) -> str:
     return text
 
 
-def _in_furniture(tag: Tag) -> bool:
+def _in_furniture(element: etree._Element) -> bool:
     """Inside comments, sidebars, footers or lists of other articles (their dates and names)."""
-    for parent in _parents(tag, 30):
-        if parent.name in ("aside", "nav", "footer") or (
-            parent.name not in ("body", "html", "article", "main")
+    for parent in _parents(element, 30):
+        if parent.tag in ("aside", "nav", "footer") or (
+            parent.tag not in ("body", "html", "article", "main")
             and _hint(parent) < 0
             and not _words(parent) & {"byline", "meta", "header", "dateline", "timestamp"}
         ):
@@ -1016,12 +1084,12 @@ def _in_furniture(tag: Tag) -> bool:
     return False
 
 
-def _visible_byline(candidates: list[Tag]) -> str:
-    for tag in candidates:
-        if _in_furniture(tag):
+def _visible_byline(candidates: list[etree._Element]) -> str:
+    for element in candidates:
+        if _in_furniture(element):
             continue
-        name = tag.find(attrs={"itemprop": "name"}) if tag.name != "meta" else None
-        text = (name or tag).get_text(" ")
+        name = element.find('.//*[@itemprop="name"]') if element.tag != "meta" else None
+        text = _text(element if name is None else name)
         text = _WS.sub(" ", text).strip()
         if 3 <= len(text) <= 80:
             return text
@@ -1048,30 +1116,29 @@ def _first_date(props: dict[str, str], keys: tuple[str, ...]) -> date | None:
     return None
 
 
-def _time_date(times: list[Tag]) -> date | None:
+def _time_date(times: list[etree._Element]) -> date | None:
     """A ``<time>`` that says it is the publication date, or the first one inside an article."""
     times = [t for t in times if not _in_furniture(t)]
     preferred = [
         t
         for t in times
         if t.get("itemprop") == "datePublished"
-        or t.has_attr("pubdate")
-        or "publish" in " ".join(t.get("class") or []).lower()
+        or t.get("pubdate") is not None
+        or "publish" in t.get("class", "").lower()
     ]
-    inside = [t for t in times if any(p.name == "article" for p in _parents(t, 30))]
-    for tag in preferred + inside:
-        value = _to_date(tag.get("datetime") if isinstance(tag.get("datetime"), str) else None)
-        value = value or _to_date(tag.get_text(" "))
+    inside = [t for t in times if any(p.tag == "article" for p in _parents(t, 30))]
+    for element in preferred + inside:
+        value = _to_date(element.get("datetime")) or _to_date(_text(element))
         if value:
             return value
     return None
 
 
-def _visible_date(candidates: list[Tag]) -> date | None:
-    for tag in candidates:
-        if _in_furniture(tag):
+def _visible_date(candidates: list[etree._Element]) -> date | None:
+    for element in candidates:
+        if _in_furniture(element):
             continue
-        text = tag.get_text(" ")
+        text = _text(element)
         if len(text) <= 200:
             value = parse_date(text)
             if value:
@@ -1112,38 +1179,31 @@ _VOID = frozenset(
 )
 
 
-def _strip_never(body: Tag) -> None:
+def _strip_never(body: etree._Element) -> None:
     """Remove elements that are never content, comments, and elements hidden from readers."""
     stack = [body]
     while stack:
-        tag = stack.pop()
-        children = list(reversed(tag.contents))
+        element = stack.pop()
+        children = list(element)
+        children.reverse()
         while children:
             child = children.pop()
-            if isinstance(child, PreformattedString):
-                child.extract()
+            name = child.tag
+            if not isinstance(name, str):  # a comment or processing instruction
+                _remove_keeping_tail(child)
                 continue
-            if not isinstance(child, Tag):
-                continue
-            if child.name in _VOID and child.contents:
+            if name in _VOID and (len(child) or child.text):
                 # libxml2 does not know every empty element: after an unclosed <embed> or
                 # <source>, the rest of the article is parsed as its content. Keep it.
-                kids = list(child.contents)
-                child.unwrap()
+                kids = list(child)
+                _unwrap(child)
                 children.extend(reversed(kids))
                 continue
-            if _never_content(child.name or "", child.attrs):
-                child.decompose()
+            names = child.keys()
+            if name in _NEVER or ":" in name or (_may_hide(child, names) and _hidden(child.attrib)):
+                _remove_keeping_tail(child)
             else:
                 stack.append(child)
-
-
-def _never_content(name: str, attrs: Mapping) -> bool:
-    """Never content by its name (namespaced ones too) or hidden from readers by its attributes.
-
-    ``attrs`` are a BeautifulSoup tag's (classes as a list) or an lxml element's (a string).
-    """
-    return name in _NEVER or ":" in name or _hidden(attrs)
 
 
 def _hidden(attrs: Mapping) -> bool:
@@ -1156,43 +1216,41 @@ def _hidden(attrs: Mapping) -> bool:
     return not _HIDDEN_CLASSES.isdisjoint(classes.split() if isinstance(classes, str) else classes)
 
 
-def _measure(body: Tag) -> dict[int, _Stats]:
+def _measure(body: etree._Element) -> dict[etree._Element, _Stats]:
     """Stats for every element, bottom-up in one pass (children before parents)."""
-    stats: dict[int, _Stats] = {}
-    for tag in reversed([body, *_tags(body)]):
-        is_link = tag.name == "a"
+    stats: dict[etree._Element, _Stats] = {}
+    for element in reversed(list(body.iter(etree.Element))):
+        name = element.tag
+        is_link = name == "a"
         length = links = own = own_links = commas = teasers = 0
         blocks = False
-        for child in tag.contents:
-            if isinstance(child, Tag):
-                c = stats.get(id(child))
-                if c is None:
-                    continue
-                length += c.length
-                links += c.length if is_link else c.links
-                teasers += c.teasers
-                if c.blocks or child.name in _BLOCK_TAGS:
-                    blocks = True
-                else:
-                    own += c.own
-                    own_links += c.own if (is_link or child.name == "a") else c.own_links
-                    commas += c.commas
-            elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
-                n = len(child.strip())
-                if n:
-                    length += n
-                    own += n
-                    if is_link:
-                        links += n
-                        own_links += n
-                    commas += child.count(",") + child.count("\uff0c") + child.count("\u3001")
-        if (
-            tag.name in _HEADINGS
-            and length
-            and (links >= 0.8 * length or (tag.parent is not None and tag.parent.name == "a"))
-        ):
+        texts = [element.text]
+        for child in element:
+            texts.append(child.tail)
+            c = stats.get(child)
+            if c is None:
+                continue
+            length += c.length
+            links += c.length if is_link else c.links
+            teasers += c.teasers
+            if c.blocks or child.tag in _BLOCK_TAGS:
+                blocks = True
+            else:
+                own += c.own
+                own_links += c.own if (is_link or child.tag == "a") else c.own_links
+                commas += c.commas
+        for text in texts:
+            n = len(text.strip()) if text else 0
+            if n:
+                length += n
+                own += n
+                if is_link:
+                    links += n
+                    own_links += n
+                commas += text.count(",") + text.count("\uff0c") + text.count("\u3001")
+        if name in _HEADINGS and length and (links >= 0.8 * length or _parent_tag(element) == "a"):
             teasers += 1
-        stats[id(tag)] = _Stats(
+        stats[element] = _Stats(
             length=length,
             links=links,
             own=own,
@@ -1268,85 +1326,94 @@ def _hint_of(named_as: str, article_body: bool, role: str) -> int:
     return 1 if content else 0
 
 
-def _strip_furniture(body: Tag, stats: dict[int, _Stats], dropped: list[Dropped]) -> None:
+def _strip_furniture(
+    body: etree._Element, stats: dict[etree._Element, _Stats], dropped: list[Dropped]
+) -> None:
     """Remove furniture by tag name and class/id hints, unless it holds most of the page's prose."""
-    total = stats[id(body)]
+    total = stats[body]
     prose = max(1, total.length - total.links)
     stack = [body]
     while stack:
-        tag = stack.pop()
-        for child in list(tag.children):
-            if not isinstance(child, Tag):
-                continue
+        element = stack.pop()
+        for child in list(element):
             reason = _furniture_reason(child)
             if reason:
-                s = stats.get(id(child), _Stats())
+                s = stats.get(child, _Stats())
                 holds = (s.length - s.links) / prose
                 if holds < 0.5 or (reason == "navigation" and s.links > 0.6 * s.length):
                     _drop(dropped, child, reason)
-                    child.decompose()
+                    _remove_keeping_tail(child)
                     continue
             stack.append(child)
 
 
-def _furniture_reason(tag: Tag) -> str:
-    if tag.name in _FURNITURE_TAGS:
-        if tag.name == "header" and tag.find(["p"]) is not None and _hint(tag) > 0:
+def _furniture_reason(element: etree._Element) -> str:
+    name = element.tag
+    if name in _FURNITURE_TAGS:
+        if name == "header" and element.find(".//p") is not None and _hint(element) > 0:
             return ""
-        return _FURNITURE_TAGS[tag.name]
-    if tag.name in ("body", "html", "main", "article", "figure", "figcaption", "img", "picture"):
+        return _FURNITURE_TAGS[name]
+    if name in ("body", "html", "main", "article", "figure", "figcaption", "img", "picture"):
         return ""
-    if _hint(tag) < 0:
-        return "furniture by class or id (" + " ".join(sorted(_words(tag)))[:60] + ")"
+    if _hint(element) < 0:
+        return "furniture by class or id (" + " ".join(sorted(_words(element)))[:60] + ")"
     return ""
 
 
-def _drop(dropped: list[Dropped], tag: Tag, reason: str) -> None:
-    text = _WS.sub(" ", tag.get_text(" ")).strip()
+def _drop(dropped: list[Dropped], node: Tag | etree._Element, reason: str) -> None:
+    text = _WS.sub(" ", _text(node)).strip()
     if text:
         dropped.append(Dropped(text[:300], reason))
+
+
+def _text(node: Tag | etree._Element, separator: str = " ") -> str:
+    """The text a BeautifulSoup tag or an lxml element holds, its strings joined by
+    ``separator``."""
+    if isinstance(node, Tag):
+        return node.get_text(separator)
+    return separator.join(node.itertext())
 
 
 # ------------------------------------------------------------------------------- main content
 
 
-def _main_content(body: Tag, stats: dict[int, _Stats]) -> list[Tag]:
+def _main_content(
+    body: etree._Element, stats: dict[etree._Element, _Stats]
+) -> list[etree._Element]:
     """The element holding the article, with sibling elements that continue it."""
-    scores: dict[int, float] = {}
-    nodes: dict[int, Tag] = {}
-    for tag in _tags(body):
-        s = stats.get(id(tag))
+    scores: dict[etree._Element, float] = {}
+    for element in body.iterdescendants(etree.Element):
+        s = stats.get(element)
         if s is None or s.own - s.own_links < MIN_BLOCK_CHARS:
             continue
-        if tag.name in _HEADINGS or tag.name in ("a", "li", "th", "dt", "caption", "figcaption"):
+        name = element.tag
+        if name in _HEADINGS or name in ("a", "li", "th", "dt", "caption", "figcaption"):
             continue
         if s.own_links > 0.5 * s.own:
             continue
         score = 1 + s.commas + min((s.own - s.own_links) // 100, 3)
-        for level, ancestor in enumerate(_parents(tag, 5)):
-            if id(ancestor) not in scores:
-                scores[id(ancestor)] = _initial_score(ancestor, stats)
-                nodes[id(ancestor)] = ancestor
+        for level, ancestor in enumerate(_parents(element, 5)):
+            if ancestor not in scores:
+                scores[ancestor] = _initial_score(ancestor, stats)
             divider = 1 if level == 0 else 2 if level == 1 else level * 3
-            scores[id(ancestor)] += score / divider
+            scores[ancestor] += score / divider
             if ancestor is body:
                 break
         # the text block itself is a candidate too (a lone long <div> of text)
-        if tag.name in ("div", "section", "article", "main", "center") and id(tag) not in scores:
-            scores[id(tag)] = _initial_score(tag, stats) + score
-            nodes[id(tag)] = tag
+        if name in ("div", "section", "article", "main", "center") and element not in scores:
+            scores[element] = _initial_score(element, stats) + score
     if not scores:
         return [body]
-    final: dict[int, float] = {}
-    for key, score in scores.items():
-        s = stats.get(id(nodes[key]), _Stats())
+    final: dict[etree._Element, float] = {}
+    for element, score in scores.items():
+        s = stats.get(element, _Stats())
         density = s.links / s.length if s.length else 0
-        final[key] = score * (1 - density)
+        final[element] = score * (1 - density)
     ranked = sorted(final, key=final.get, reverse=True)
-    top = nodes[ranked[0]]
-    top_score = final[ranked[0]]
+    top = ranked[0]
+    top_score = final[top]
     # several near-equal candidates under one ancestor: the ancestor is the article
-    alternatives = [nodes[k] for k in ranked[1:5] if final[k] >= 0.75 * top_score]
+    alternatives = [k for k in ranked[1:5] if final[k] >= 0.75 * top_score]
     if len(alternatives) >= 3:
         for ancestor in _parents(top, 50):
             if ancestor is body:
@@ -1356,29 +1423,25 @@ def _main_content(body: Tag, stats: dict[int, _Stats]) -> list[Tag]:
                 top = ancestor
                 break
     # climb while the parent scores better (the article is split in several containers)
-    last = final.get(id(top), top_score)
+    last = final.get(top, top_score)
     threshold = last / 3
     for parent in _parents(top, 50):
-        if parent is body or parent.name == "html":
+        if parent is body or parent.tag == "html":
             break
-        if id(parent) not in final:
+        if parent not in final:
             continue
-        if final[id(parent)] < threshold:
+        if final[parent] < threshold:
             break
-        if final[id(parent)] > last:
+        if final[parent] > last:
             top = parent
             break
-        last = final[id(parent)]
-    while (
-        top.parent is not None
-        and top.parent is not body
-        and len([c for c in top.parent.children if isinstance(c, Tag)]) == 1
-    ):
-        top = top.parent
+        last = final[parent]
+    while (parent := top.getparent()) is not None and parent is not body and len(parent) == 1:
+        top = parent
     return _with_siblings(top, final, stats, body)
 
 
-def _initial_score(tag: Tag, stats: dict[int, _Stats]) -> float:
+def _initial_score(tag: etree._Element, stats: dict[etree._Element, _Stats]) -> float:
     base = {
         "div": 5,
         "article": 8,
@@ -1396,8 +1459,8 @@ def _initial_score(tag: Tag, stats: dict[int, _Stats]) -> float:
         "li": -3,
         "form": -3,
         "th": -5,
-    }.get(tag.name, 0)
-    if tag.name in _HEADINGS:
+    }.get(tag.tag, 0)
+    if tag.tag in _HEADINGS:
         base = -5
     if tag.get("itemprop") == "articleBody":
         base += 50
@@ -1405,45 +1468,92 @@ def _initial_score(tag: Tag, stats: dict[int, _Stats]) -> float:
     if hint > 0:
         # a content class counts in proportion to the prose it holds, so that a small box called
         # "content-title" does not outscore the article
-        s = stats.get(id(tag), _Stats())
+        s = stats.get(tag, _Stats())
         return base + 25 * min(1.0, (s.length - s.links) / 1000)
     return base + 25 * hint
 
 
 def _with_siblings(
-    top: Tag, final: dict[int, float], stats: dict[int, _Stats], body: Tag
-) -> list[Tag]:
-    parent = top.parent
+    top: etree._Element,
+    final: dict[etree._Element, float],
+    stats: dict[etree._Element, _Stats],
+    body: etree._Element,
+) -> list[etree._Element]:
+    parent = top.getparent()
     if parent is None or top is body:
         return [top]
-    top_score = final.get(id(top), 0)
+    top_score = final.get(top, 0)
     threshold = max(10.0, top_score * 0.2)
-    top_class = " ".join(top.get("class") or [])
+    top_class = " ".join(top.get("class", "").split())
     chosen = []
-    for sibling in parent.children:
-        if not isinstance(sibling, Tag):
-            continue
+    for sibling in parent:
         if sibling is top:
             chosen.append(sibling)
             continue
         bonus = (
             top_score * 0.2
-            if top_class and " ".join(sibling.get("class") or []) == top_class
+            if top_class and " ".join(sibling.get("class", "").split()) == top_class
             else 0
         )
-        score = final.get(id(sibling))
+        score = final.get(sibling)
         if score is not None and score + bonus >= threshold and _hint(sibling) >= 0:
             chosen.append(sibling)
             continue
-        if sibling.name == "p":
-            s = stats.get(id(sibling), _Stats())
+        if sibling.tag == "p":
+            s = stats.get(sibling, _Stats())
             density = s.links / s.length if s.length else 0
-            text = sibling.get_text(" ").strip()
+            text = _text(sibling).strip()
             if (s.length > 80 and density < 0.25) or (
                 0 < s.length <= 80 and density == 0 and _SENTENCE_END.search(text)
             ):
                 chosen.append(sibling)
     return chosen
+
+
+def _hand_over(
+    root: etree._Element, chosen: list[etree._Element], stats: dict[etree._Element, _Stats]
+) -> tuple[list[Tag], dict[int, _Stats]]:
+    """The chosen containers as BeautifulSoup tags, with their stats keyed by the tags' ids.
+
+    Only they, inside their ancestors (so that a cell is still in its row), are handed to
+    BeautifulSoup: the rest of the page is dropped from lxml's tree first.
+    """
+    keep = set(chosen)
+    chain: set[etree._Element] = set()
+    for element in chosen:
+        for parent in element.iterancestors():
+            if parent in chain:
+                break
+            chain.add(parent)
+    chain -= keep
+    for parent in chain:
+        parent.text = None
+        parent.attrib.pop(_NUMBER, None)
+        for child in list(parent):
+            if child in keep or child in chain:
+                child.tail = None
+            else:
+                parent.remove(child)
+    numbered: list[_Stats | None] = []
+    firsts: set[str] = set()
+    for element in chosen:
+        firsts.add(str(len(numbered)))
+        for inner in element.iter(etree.Element):
+            inner.set(_NUMBER, str(len(numbered)))
+            numbered.append(stats.get(inner))
+    soup = _soup(etree.tostring(root, encoding="unicode", method="html"))
+    roots: list[Tag] = []
+    soup_stats: dict[int, _Stats] = {}
+    for tag in _tags(soup):
+        n = tag.attrs.pop(_NUMBER, None)
+        if n is None:
+            continue
+        if n in firsts:
+            roots.append(tag)
+        s = numbered[int(n)]
+        if s is not None:
+            soup_stats[id(tag)] = s
+    return roots, soup_stats
 
 
 # ---------------------------------------------------------------------------------- the walker
