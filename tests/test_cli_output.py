@@ -75,3 +75,19 @@ def test_pages_left_out_of_book_toml_are_named(edition: Path) -> None:
     assert result.exit_code == 0
     assert "sources/notes.html:\n  warning: not listed in book.toml's parts" in result.stderr
     assert result.stdout.rstrip().endswith("; 1 warning")
+
+
+def test_counts_of_one_are_singular(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "one.txt").write_text(
+        "A Single Essay\n\n" + " ".join(["The assembly met again and voted."] * 40) + "\n",
+        encoding="utf-8",
+    )
+    result = _compile(tmp_path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "load: 1 page from sources/" in lines
+    assert any(line.startswith("clean: 1 article, ") for line in lines), lines
+    assert any(line.startswith("assemble: 1 part, 1 chapter, ") for line in lines), lines
+    assert lines[-1].startswith("built 1 chapter, ")

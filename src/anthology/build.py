@@ -57,6 +57,11 @@ class Reporter:
         """What a rule decided (shown with --verbose)."""
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun, singular for one: ``counted(1, "part")`` is ``'1 part'``."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def _reporter(report: Reporter | Callable[[str], None]) -> Reporter:
     # Anything with the methods of a Reporter will do (the CLI's does not import this module).
     return report if hasattr(report, "stage") else Reporter(report)
@@ -149,7 +154,8 @@ def run(
             pages = getattr(renderer, "page_count", 0)
             result.pages = pages or result.pages
             report.stage(
-                f"{renderer.name}: {_shown(final)}" + (f" ({pages} pages)" if pages else "")
+                f"{renderer.name}: {_shown(final)}"
+                + (f" ({counted(pages, 'page')})" if pages else "")
             )
         kinds = {path: name for name, path in destinations.items()}
         for temp, final in written:
@@ -242,12 +248,14 @@ def prepare(
                 f"{edition.sources.name}/{name}: dropped {dropped.text!r} ({dropped.reason})"
             )
     words = sum(a.word_count for a in articles.values())
-    report.stage(f"clean: {len(articles)} articles, {words:,} words")
+    report.stage(f"clean: {counted(len(articles), 'article')}, {counted(words, 'word')}")
     book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
     links = sum(1 for o in book.occurrences if o.first)
     report.stage(
-        f"assemble: {len(book.parts)} parts, {len(book.chapters)} chapters, "
-        f"{len(book.glossary)} glossary entries ({links} links), {len(book.index)} index entries"
+        f"assemble: {counted(len(book.parts), 'part')}, "
+        f"{counted(len(book.chapters), 'chapter')}, "
+        f"{counted(len(book.glossary), 'glossary entry', 'glossary entries')} "
+        f"({counted(links, 'link')}), {counted(len(book.index), 'index entry', 'index entries')}"
     )
     return edition, book
 
@@ -294,7 +302,7 @@ def _clean_pages(
                 store.put(keys[path], found[path])
         store.prune()
     report.stage(
-        f"load: {len(paths)} pages from {edition.sources.name}/"
+        f"load: {counted(len(paths), 'page')} from {edition.sources.name}/"
         + (f" ({store.hits} unchanged since the last build)" if store.hits else "")
     )
     return {found[p].source: found[p] for p in paths if p in found}, errors

@@ -223,18 +223,21 @@ def _show_diagnostics(diagnostics: list) -> None:
 
 def _summary(result) -> str:
     """One line: what was built, how big, how long it took."""
+    from anthology.build import counted
+
     book = result.book
     words = sum(chapter.article.word_count for chapter in book.chapters)
     outputs = []
     for kind, path in result.outputs.items():
         size = path.stat().st_size
-        extra = f"{result.pages} pages, " if kind == "pdf" and result.pages else ""
+        extra = f"{counted(result.pages, 'page')}, " if kind == "pdf" and result.pages else ""
         outputs.append(f"{path.name} ({extra}{_size(size)})")
     warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
     return (
-        f"built {len(book.chapters)} chapters, {words:,} words in {result.seconds:.1f} s: "
+        f"built {counted(len(book.chapters), 'chapter')}, {counted(words, 'word')} "
+        f"in {result.seconds:.1f} s: "
         + ", ".join(outputs)
-        + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+        + (f"; {counted(warnings, 'warning')}" if warnings else "")
         + (f"; {len(result.skipped)} skipped" if result.skipped else "")
     )
 
