@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anthology.clean.typography import NBSP, smarten
+from anthology.clean.typography import NBSP, dashes_for, smarten
 
 CASES = [
     ("straight double quotes", 'He said "no" and left', "He said \u201cno\u201d and left"),
@@ -52,3 +52,28 @@ def test_smarten_keeps_the_words(text: str) -> None:
     # Typography changes punctuation and spacing, never the letters.
     letters = [c for c in text if c.isalpha()]
     assert [c for c in smarten(text) if c.isalpha()] == letters
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", f"живу здесь\u00bb,{NBSP}\u2014 говорит"),
+        ("uk-UA", f"живу здесь\u00bb,{NBSP}\u2014 говорит"),
+        ("en", f"живу здесь\u00bb,{NBSP}\u2013 говорит"),
+        ("", f"живу здесь\u00bb,{NBSP}\u2013 говорит"),
+    ],
+)
+def test_spaced_dashes_follow_the_language(language: str, expected: str) -> None:
+    # Russian books set a spaced em dash where the English house style sets an en dash.
+    assert dashes_for(smarten("живу здесь\u00bb, \u2014 говорит"), language) == expected
+
+
+def test_a_dialogue_dash_is_left_alone() -> None:
+    line = "\u2014 Вы придёте? \u2014 спросила она."
+    assert dashes_for(smarten(line), "ru") == f"\u2014 Вы придёте?{NBSP}\u2014 спросила она."
+
+
+@given(st.text(alphabet="ab -\u2013\u2014\u00a0", max_size=60))
+def test_local_dashes_are_idempotent(text: str) -> None:
+    once = dashes_for(smarten(text), "ru")
+    assert dashes_for(smarten(once), "ru") == once

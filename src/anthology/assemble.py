@@ -9,9 +9,20 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from anthology.clean.typography import smarten, strip_tags, to_html
+from anthology.clean.typography import dashes_for, smarten, strip_tags, to_html
 from anthology.config import ArticleEntry, Edition
-from anthology.model import Article, Book, Chapter, Heading, Part
+from anthology.model import (
+    Article,
+    Block,
+    Book,
+    Chapter,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Part,
+    Quote,
+)
 
 # A fixed namespace so that the same edition always gets the same identifier.
 _NAMESPACE = uuid.UUID("6f2a7c7e-3b1e-4f51-9a43-1c5b1f0e9d17")
@@ -43,6 +54,10 @@ def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
             articles.values(), key=lambda a: (a.date is None, a.date or date.min, a.source)
         )
         layout = [("Articles", "", [(ArticleEntry(source=a.source), a) for a in ordered])]
+
+    def typeset(text: str) -> str:
+        return dashes_for(smarten(text), edition.language)
+
     used_ids: set[str] = set()
     parts = []
     for number, (title, intro, entries) in enumerate(layout, start=1):
@@ -54,24 +69,24 @@ def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
             Part(
                 id=f"part-{number}",
                 number=number,
-                title=smarten(title),
-                intro=tuple(to_html(smarten(p)) for p in re.split(r"\n\s*\n", intro) if p.strip()),
+                title=typeset(title),
+                intro=tuple(to_html(typeset(p)) for p in re.split(r"\n\s*\n", intro) if p.strip()),
                 chapters=chapters,
             )
         )
     modified = build_time()
     return Book(
-        title=smarten(edition.title),
-        subtitle=smarten(edition.subtitle),
+        title=typeset(edition.title),
+        subtitle=typeset(edition.subtitle),
         editor=edition.editor,
         language=edition.language,
-        description=smarten(edition.description),
+        description=typeset(edition.description),
         identifier=edition.identifier or _identifier(edition),
         slug=slugify(edition.title) or "reader",
         parts=tuple(parts),
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         edition_date=edition.date or modified.date(),
-        rights=smarten(edition.rights),
+        rights=typeset(edition.rights),
     )
 
 
@@ -100,7 +115,36 @@ def _with_overrides(article: Article, entry: ArticleEntry, edition: Edition) -> 
         changes["standfirst"] = smarten(entry.standfirst)
     if not article.language:
         changes["language"] = edition.language
-    return replace(article, **changes) if changes else article
+    article = replace(article, **changes) if changes else article
+    return _with_local_dashes(article, article.language)
+
+
+def _with_local_dashes(article: Article, language: str) -> Article:
+    """The article with its spaced dashes set as books in its language set them."""
+
+    def local(text: str) -> str:
+        return dashes_for(text, language)
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Paragraph | Heading):
+            return replace(b, html=local(b.html))
+        if isinstance(b, Quote):
+            return replace(b, paragraphs=tuple(map(local, b.paragraphs)))
+        if isinstance(b, ListBlock):
+            return replace(b, items=tuple(map(local, b.items)))
+        if isinstance(b, Figure):
+            return replace(b, caption=local(b.caption), alt=local(b.alt))
+        return b
+
+    if local("\u00a0\u2013 ") == "\u00a0\u2013 ":
+        return article  # the house style's dashes stand
+    return replace(
+        article,
+        title=local(article.title),
+        standfirst=local(article.standfirst),
+        kicker=local(article.kicker),
+        body=tuple(map(block, article.body)),
+    )
 
 
 def _chapter(article: Article, used_ids: set[str]) -> Chapter:

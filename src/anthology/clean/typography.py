@@ -77,6 +77,19 @@ def smarten(text: str) -> str:
     return text
 
 
+# Languages whose books set a spaced em dash between words (Russian "тире") where the house
+# style for English sets a spaced en dash.
+_EM_DASH_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg"})
+
+
+def dashes_for(text: str, language: str) -> str:
+    """``smarten``'s output (plain text or inline XHTML) with its spaced dashes set the way
+    ``language``'s books set them: an em dash for Russian and its neighbours, else as it is."""
+    if language.split("-")[0].lower() in _EM_DASH_LANGUAGES:
+        return text.replace(NBSP + "\u2013 ", NBSP + "\u2014 ")
+    return text
+
+
 _OPENING_CONTEXT = set(" \u00a0([{\u2014\u2013-/\u201c\u2018\n\t")
 
 
