@@ -126,6 +126,24 @@ def test_typography_applies_to_text_not_markup() -> None:
     )
 
 
+def test_a_space_at_the_edge_of_an_inline_element_is_kept() -> None:
+    # Pages often end an element with &nbsp; before the next one: the words must not run on.
+    prose = "<p>A paragraph of the article that carries on for a while, as prose does.</p>" * 3
+    page = Page(
+        path=Path("/nonexistent/sources/s.html"),
+        name="s.html",
+        shown="sources/s.html",
+        kind="html",
+        text="<html><body><article>"
+        + prose
+        + '<p><i>This article was reprinted on&nbsp;</i><a href="https://www.wired.com/x">'
+        "<i>Wired.com</i></a>, for&nbsp;&nbsp;<b>two&nbsp;</b> <em>readers</em>.</p>"
+        "</article></body></html>",
+    )
+    last = strip_tags(clean_html(page, default_rules()).body[-1].html)
+    assert last == "This article was reprinted on\u00a0Wired.com, for\u00a0two readers."
+
+
 def test_deep_nesting_loses_no_text_silently() -> None:
     prose = "<p>" + "A sentence of the article that carries on for a while, as prose does. " * 4
     text = (

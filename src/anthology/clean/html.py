@@ -1805,8 +1805,10 @@ class _Walker:
             after = flat[n + 1][:1] if n + 1 < len(flat) else ""
             pieces[index] = html.escape(_smarten_piece(raw, before, after), quote=False)
         result = "".join(pieces)
-        # Preformatted text keeps its line breaks; its spaces are set like any paragraph's.
-        result = re.sub(r" {2,}", " ", result)
+        # Preformatted text keeps its line breaks; its spaces are set like any paragraph's. A run
+        # of spaces is one space, a no-break one only when no breaking space was in the run.
+        result = _SPACE_RUN.sub(lambda m: " " if " " in m.group() else "\u00a0", result)
+        result = _NBSP_BY_SPACE.sub(lambda m: m.group(1) or m.group(2), result)
         return re.sub(r" ?<br/> ?", "<br/>", result).strip()
 
     def _inline(self, nodes, pieces, texts, depth, preformatted) -> None:
@@ -1908,11 +1910,13 @@ def _smarten_piece(raw: str, before: str, after: str) -> str:
     raw = _XML_FORBIDDEN.sub("", raw)
     if not raw:
         return ""
-    lead = " " if raw[0] == " " else ""
-    trail = " " if raw[-1] == " " and len(raw) > 1 or (raw == " ") else ""
-    core = raw.strip(" ")
+    core = raw.strip(" \u00a0")
     if not core:
-        return " "
+        return "\u00a0" if "\u00a0" in raw else " "
+    # An edge space stays (the neighbouring element's word needs it), a no-break one as such:
+    # "reprinted on&nbsp;</i><a>Wired.com" must not read "reprinted onWired.com".
+    lead = _edge_space(raw[: len(raw) - len(raw.lstrip(" \u00a0"))])
+    trail = _edge_space(raw[len(raw.rstrip(" \u00a0")) :])
     if lead:
         before = " "
     if trail:
@@ -1931,6 +1935,16 @@ def _smarten_piece(raw: str, before: str, after: str) -> str:
         ):
             text = probe[len(prefix) : len(probe) - len(suffix)]
     return lead + text + trail
+
+
+_SPACE_RUN = re.compile(r"[ \u00a0]{2,}")
+# A no-break space that a tag separates from a space: "two&nbsp;</b> <em>" is one space.
+_NBSP_BY_SPACE = re.compile(r"\u00a0((?:</[a-z]+>)+ )|( (?:<[a-z][^>]*>)+)\u00a0")
+
+
+def _edge_space(run: str) -> str:
+    """The one space a run of spaces at a text node's edge becomes: no-break if any was."""
+    return "\u00a0" if "\u00a0" in run else " " if run else ""
 
 
 _INLINE_TAG = re.compile(r"<(/?)([a-z]+)[^>]*?(/?)>")
