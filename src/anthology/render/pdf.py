@@ -175,6 +175,10 @@ class PdfRenderer:
                 return
         import weasyprint
 
+        from anthology.render import linebreak
+
+        linebreak.install()
+
         self.parts = self.laid_out = 1
         fetcher = self.gate.weasyprint_fetcher()
         base_url = self.base_dir.resolve().as_uri() + "/"

@@ -352,8 +352,13 @@ class _Numbering:
 
 
 def _install_hook() -> None:
-    """Route WeasyPrint's margin boxes through the chunk's numbering (once per process)."""
+    """Route WeasyPrint's margin boxes through the chunk's numbering (once per process), and
+    mend its line breaking as a whole-book layout does."""
     import weasyprint.layout as layout
+
+    from anthology.render import linebreak
+
+    linebreak.install()
 
     original = layout.make_margin_boxes
     if getattr(original, "_anthology", False):
