@@ -55,6 +55,8 @@ def install() -> None:
         stripped = text.rstrip(" ")
         if not stripped or resume_index >= len(stripped.encode()):
             return result  # broken inside the trailing spaces already
+        if " " in text.encode()[:resume_index].decode("utf-8", "ignore").strip(" "):
+            return result  # more than one word on the line: not the fault mended here
         layout = line_break.create_layout(
             stripped, style, context, max_width, justification_spacing
         )
