@@ -144,6 +144,35 @@ def test_a_space_at_the_edge_of_an_inline_element_is_kept() -> None:
     assert last == "This article was reprinted on\u00a0Wired.com, for\u00a0two readers."
 
 
+def test_teasers_of_other_articles_do_not_outweigh_the_article() -> None:
+    # Six related posts, each an <article> with a paragraph of prose, together hold more text
+    # than the article itself: still, each is a composition of its own, not more of this one.
+    story = "".join(
+        f"<p>The council met in the old hall, and the vote, after a long debate, was {n} to 2; "
+        "the tram line will be built.</p>"
+        for n in range(4)
+    )
+    teaser = (
+        '<article class="post"><h2><a href="/p{n}">Another post {n}</a></h2><p>An excerpt of '
+        "another post, which talks at length, with commas, clauses, and asides, about something "
+        "else entirely, for readers who have time, and patience, to spare.</p></article>"
+    )
+    page = Page(
+        path=Path("/nonexistent/sources/t.html"),
+        name="t.html",
+        shown="sources/t.html",
+        kind="html",
+        text='<html><body><div class="main"><article class="post"><h1>Tram vote</h1>'
+        + story
+        + '</article><article class="post"><h3>You may like</h3>'
+        + "".join(teaser.format(n=n) for n in range(6))
+        + "</article></div></body></html>",
+    )
+    text = " ".join(strip_tags(b.html) for b in clean_html(page, default_rules()).body)
+    assert "the tram line will be built" in text and "the vote, after a long debate" in text
+    assert "Another post" not in text and "An excerpt of another post" not in text
+
+
 def test_deep_nesting_loses_no_text_silently() -> None:
     prose = "<p>" + "A sentence of the article that carries on for a while, as prose does. " * 4
     text = (

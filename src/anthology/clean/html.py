@@ -1397,8 +1397,8 @@ def _main_content(
                 scores[ancestor] = _initial_score(ancestor, stats)
             divider = 1 if level == 0 else 2 if level == 1 else level * 3
             scores[ancestor] += score / divider
-            if ancestor is body:
-                break
+            if ancestor is body or ancestor.tag == "article":
+                break  # an <article> is a composition of its own: its text scores no further
         # the text block itself is a candidate too (a lone long <div> of text)
         if name in ("div", "section", "article", "main", "center") and element not in scores:
             scores[element] = _initial_score(element, stats) + score
@@ -1413,7 +1413,7 @@ def _main_content(
     top = ranked[0]
     top_score = final[top]
     # several near-equal candidates under one ancestor: the ancestor is the article
-    alternatives = [k for k in ranked[1:5] if final[k] >= 0.75 * top_score]
+    alternatives = [k for k in ranked[1:5] if final[k] >= 0.75 * top_score and k.tag != "article"]
     if len(alternatives) >= 3:
         for ancestor in _parents(top, 50):
             if ancestor is body:
