@@ -1413,7 +1413,13 @@ def _main_content(
     top = ranked[0]
     top_score = final[top]
     # several near-equal candidates under one ancestor: the ancestor is the article
-    alternatives = [k for k in ranked[1:5] if final[k] >= 0.75 * top_score and k.tag != "article"]
+    # (articles only as the top's siblings: a run of them is a listing, other ones are not
+    # parts of this one)
+    alternatives = [
+        k
+        for k in ranked[1:5]
+        if final[k] >= 0.75 * top_score and (k.tag != "article" or k.getparent() is top.getparent())
+    ]
     if len(alternatives) >= 3:
         for ancestor in _parents(top, 50):
             if ancestor is body:
