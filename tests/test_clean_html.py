@@ -173,6 +173,43 @@ def test_teasers_of_other_articles_do_not_outweigh_the_article() -> None:
     assert "Another post" not in text and "An excerpt of another post" not in text
 
 
+def _cleaned_body(body: str) -> tuple[list[str], list[str]]:
+    """The block texts and the dropped repeats of an article made of ``body``."""
+    page = Page(
+        path=Path("/nonexistent/sources/r.html"),
+        name="r.html",
+        shown="sources/r.html",
+        kind="html",
+        text=f"<html><body><article><h1>Meal plan</h1>{body}</article></body></html>",
+    )
+    article = clean_html(page, default_rules())
+    repeats = [d.text for d in article.dropped if d.reason.startswith("repeated text")]
+    return [strip_tags(getattr(b, "html", "")) for b in article.body], repeats
+
+
+MEAL = (
+    "<p>Asparagus and eggs: one cup of asparagus, two poached eggs, half a cup of sweet "
+    "potato, and a teaspoon of olive oil for the potatoes.</p>"
+)
+INTRO = "<p>Every day of the plan starts the same way, with a walk, then breakfast.</p>"
+
+
+def test_the_same_text_under_a_new_heading_is_kept() -> None:
+    days = "".join(f"<h2>Day {n}</h2><h3>Breakfast</h3>{MEAL}" for n in (1, 2, 3))
+    blocks, repeats = _cleaned_body(INTRO + days)
+    assert sum(MEAL[3:40] in b for b in blocks) == 3 and repeats == []
+
+
+def test_a_repeat_within_a_section_or_of_a_whole_section_is_dropped() -> None:
+    pull = "<blockquote><p>" + MEAL[3:-4] + "</p></blockquote>"
+    blocks, repeats = _cleaned_body(INTRO + "<h2>Day 1</h2>" + MEAL + pull)
+    assert sum(MEAL[3:40] in b for b in blocks) == 1 and len(repeats) == 1
+    # the page printed twice (for another screen): its headings repeat too
+    twice = "<h2>Day 1</h2>" + MEAL + "<h2>Day 1</h2>" + MEAL
+    blocks, repeats = _cleaned_body(INTRO + twice)
+    assert sum(MEAL[3:40] in b for b in blocks) == 1 and len(repeats) == 1
+
+
 def test_deep_nesting_loses_no_text_silently() -> None:
     prose = "<p>" + "A sentence of the article that carries on for a while, as prose does. " * 4
     text = (

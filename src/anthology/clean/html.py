@@ -2042,12 +2042,20 @@ def _sources_root(page: Page) -> Path:
 def _tidy_blocks(out: _Out, meta: _Meta, rules: Rules) -> list[Block]:
     """Drop furniture lines, repeats, link-only teasers and everything after a tail marker."""
     blocks: list[Block] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple] = {}  # each block's text, with the section it first fell under
+    # The headings the block falls under, by level, each with whether it was new there: a
+    # section under no new heading is the page repeating itself.
+    path: dict[int, tuple[str, bool]] = {}
     for block in out.blocks:
         text = _block_text(block)
         key = re.sub(r"\W+", " ", text).strip().casefold()
         if not key and not isinstance(block, Figure):
             continue
+        if isinstance(block, Heading):
+            path = {level: h for level, h in path.items() if level < block.level}
+            path[block.level] = (key, key not in seen)
+        section = tuple(key for key, _ in path.values())
+        fresh = any(new for _, new in path.values())
         if (
             len(text) <= SHORT_LINE
             and rules.furniture.matches(text)
@@ -2062,10 +2070,18 @@ def _tidy_blocks(out: _Out, meta: _Meta, rules: Rules) -> list[Block]:
         ):
             out.dropped.append(Dropped(text, "a link on its own (teaser or related link)"))
             continue
-        if key in seen and len(key) >= 80 and not isinstance(block, Figure):
+        if (
+            key in seen
+            and len(key) >= 80
+            and not isinstance(block, Figure)
+            # The same text in another section, under a new heading, is the article's own (a
+            # menu for each day, a step in each recipe); a pull quote or a page repeated for
+            # another screen repeats within one section, or repeats its headings too.
+            and (isinstance(block, Quote) or seen[key] == section or not fresh)
+        ):
             out.dropped.append(Dropped(text, "repeated text (pull quote or duplicate)"))
             continue
-        seen.add(key)
+        seen.setdefault(key, section)
         blocks.append(block)
     blocks = _cut_tail(blocks, out, rules)
     return _drop_head_metadata(blocks, out, meta)
