@@ -210,6 +210,34 @@ def test_a_repeat_within_a_section_or_of_a_whole_section_is_dropped() -> None:
     assert sum(MEAL[3:40] in b for b in blocks) == 1 and len(repeats) == 1
 
 
+def test_an_article_in_sections_laid_out_alike_is_kept_whole() -> None:
+    # A feature cut into sections by full-width figures: each section is the same deep
+    # stack of wrappers, and the first one is short.
+    def section(name: str, paragraphs: int) -> str:
+        prose = "".join(
+            f"<p>The {name} section, paragraph {n}, goes on about cells, receptors, and the "
+            "lungs, as a feature does, with clauses, asides, and a point.</p>"
+            for n in range(paragraphs)
+        )
+        return '<div class="part">' + "<div>" * 6 + prose + "</div>" * 7
+
+    page = Page(
+        path=Path("/nonexistent/sources/f.html"),
+        name="f.html",
+        shown="sources/f.html",
+        kind="html",
+        text="<html><body><div class='wrap'>"
+        + section("opening", 2)
+        + "<figure><img src='https://example.org/a.jpg'></figure>"
+        + section("middle", 8)
+        + "<figure><img src='https://example.org/b.jpg'></figure>"
+        + section("closing", 3)
+        + "</div></body></html>",
+    )
+    text = " ".join(strip_tags(b.html) for b in clean_html(page, default_rules()).body)
+    assert all(f"The {name} section" in text for name in ("opening", "middle", "closing"))
+
+
 def test_deep_nesting_loses_no_text_silently() -> None:
     prose = "<p>" + "A sentence of the article that carries on for a while, as prose does. " * 4
     text = (

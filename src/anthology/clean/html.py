@@ -1496,12 +1496,16 @@ def _with_siblings(
         if sibling is top:
             chosen.append(sibling)
             continue
-        bonus = (
-            top_score * 0.2
-            if top_class and " ".join(sibling.get("class", "").split()) == top_class
-            else 0
-        )
+        alike = bool(top_class) and " ".join(sibling.get("class", "").split()) == top_class
+        bonus = top_score * 0.2 if alike else 0
         score = final.get(sibling)
+        if score is None and alike and sibling.tag == top.tag != "article":
+            # A section of the article laid out like the chosen one, its text too deep inside
+            # to have scored it: it counts with the best block it holds. (Another <article>
+            # is another composition.)
+            score = max(
+                (final.get(e, 0.0) for e in sibling.iterdescendants(etree.Element)), default=None
+            )
         if score is not None and score + bonus >= threshold and _hint(sibling) >= 0:
             chosen.append(sibling)
             continue
