@@ -9,20 +9,9 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from anthology.clean.typography import dashes_for, smarten, strip_tags, to_html
+from anthology.clean.typography import dashes_for, sets_em_dashes, smarten, strip_tags, to_html
 from anthology.config import ArticleEntry, Edition
-from anthology.model import (
-    Article,
-    Block,
-    Book,
-    Chapter,
-    Figure,
-    Heading,
-    ListBlock,
-    Paragraph,
-    Part,
-    Quote,
-)
+from anthology.model import Article, Book, Chapter, Heading, Part, map_fragments
 
 # A fixed namespace so that the same edition always gets the same identifier.
 _NAMESPACE = uuid.UUID("6f2a7c7e-3b1e-4f51-9a43-1c5b1f0e9d17")
@@ -121,29 +110,18 @@ def _with_overrides(article: Article, entry: ArticleEntry, edition: Edition) -> 
 
 def _with_local_dashes(article: Article, language: str) -> Article:
     """The article with its spaced dashes set as books in its language set them."""
+    if not sets_em_dashes(language):
+        return article  # the house style's dashes stand
 
     def local(text: str) -> str:
         return dashes_for(text, language)
 
-    def block(b: Block) -> Block:
-        if isinstance(b, Paragraph | Heading):
-            return replace(b, html=local(b.html))
-        if isinstance(b, Quote):
-            return replace(b, paragraphs=tuple(map(local, b.paragraphs)))
-        if isinstance(b, ListBlock):
-            return replace(b, items=tuple(map(local, b.items)))
-        if isinstance(b, Figure):
-            return replace(b, caption=local(b.caption), alt=local(b.alt))
-        return b
-
-    if local("\u00a0\u2013 ") == "\u00a0\u2013 ":
-        return article  # the house style's dashes stand
     return replace(
         article,
         title=local(article.title),
         standfirst=local(article.standfirst),
         kicker=local(article.kicker),
-        body=tuple(map(block, article.body)),
+        body=tuple(map_fragments(block, local) for block in article.body),
     )
 
 

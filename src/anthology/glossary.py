@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from anthology.config import GlossaryEntry
-from anthology.model import Block, Book, Chapter, ListBlock, Paragraph, Quote
+from anthology.model import Block, Book, Chapter, ListBlock, Paragraph, Quote, map_fragments
 
 _TAG = re.compile(r"(<[^>]+>)")
 _ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
@@ -176,12 +176,8 @@ def _link_chapter(chapter: Chapter, matcher: TermMatcher) -> tuple[Chapter, list
 
 
 def _link_block(block: Block, link) -> Block:
-    if isinstance(block, Paragraph):
-        return replace(block, html=link(block.html))
-    if isinstance(block, Quote):
-        return replace(block, paragraphs=tuple(link(p) for p in block.paragraphs))
-    if isinstance(block, ListBlock):
-        return replace(block, items=tuple(link(i) for i in block.items))
+    if isinstance(block, Paragraph | Quote | ListBlock):
+        return map_fragments(block, link)
     return block  # headings and figures are never linked
 
 

@@ -7,7 +7,7 @@ are the only producers of it and guarantee it; later stages never parse pages ag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -104,6 +104,18 @@ def block_fragments(block: Block) -> tuple[str, ...]:
     if isinstance(block, ListBlock):
         return block.items
     return (block.caption,)
+
+
+def map_fragments(block: Block, change) -> Block:
+    """``block`` with ``change`` applied to each of its inline fragments (those of
+    ``block_fragments``) and to a figure's alternative text."""
+    if isinstance(block, Paragraph | Heading):
+        return replace(block, html=change(block.html))
+    if isinstance(block, Quote):
+        return replace(block, paragraphs=tuple(map(change, block.paragraphs)))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(map(change, block.items)))
+    return replace(block, caption=change(block.caption), alt=change(block.alt))
 
 
 @dataclass(frozen=True)

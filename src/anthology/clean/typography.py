@@ -82,10 +82,15 @@ def smarten(text: str) -> str:
 _EM_DASH_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg"})
 
 
+def sets_em_dashes(language: str) -> bool:
+    """Whether books in ``language`` set a spaced em dash where the house style sets an en."""
+    return language.split("-")[0].lower() in _EM_DASH_LANGUAGES
+
+
 def dashes_for(text: str, language: str) -> str:
     """``smarten``'s output (plain text or inline XHTML) with its spaced dashes set the way
     ``language``'s books set them: an em dash for Russian and its neighbours, else as it is."""
-    if language.split("-")[0].lower() in _EM_DASH_LANGUAGES:
+    if sets_em_dashes(language):
         return text.replace(NBSP + "\u2013 ", NBSP + "\u2014 ")
     return text
 
