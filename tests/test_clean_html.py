@@ -28,6 +28,17 @@ ARTICLES = sorted(name for name, case in EXPECTED.items() if "error" not in case
 METADATA = ("title", "standfirst", "byline", "date", "publication", "url", "language")
 
 
+def _page(name: str, text: str) -> Page:
+    """A saved HTML page named ``name`` in an edition that is not on disk."""
+    return Page(
+        path=Path(f"/nonexistent/sources/{name}"),
+        name=name,
+        shown=f"sources/{name}",
+        kind="html",
+        text=text,
+    )
+
+
 def _clean(name: str) -> Article:
     return clean_html(read_page(HTML / "sources" / name, EDITION), default_rules())
 
@@ -107,12 +118,9 @@ def test_links_are_absolute_and_safe() -> None:
 def test_typography_applies_to_text_not_markup() -> None:
     html = "".join(inline_fragments(_clean("blog-post.html")))
     assert "don\u2019t" in html and "flour on <em>everything</em>." in html
-    page = Page(
-        path=Path("/nonexistent/sources/q.html"),
-        name="q.html",
-        shown="sources/q.html",
-        kind="html",
-        text="<html><body><article>"
+    page = _page(
+        "q.html",
+        "<html><body><article>"
         + "".join(
             f"<p>He said \"<em>yes</em>\" -- and then, 'no'... That was the end of story "
             f"number {n}, which took years to tell in full.</p>"
@@ -129,12 +137,9 @@ def test_typography_applies_to_text_not_markup() -> None:
 def test_a_space_at_the_edge_of_an_inline_element_is_kept() -> None:
     # Pages often end an element with &nbsp; before the next one: the words must not run on.
     prose = "<p>A paragraph of the article that carries on for a while, as prose does.</p>" * 3
-    page = Page(
-        path=Path("/nonexistent/sources/s.html"),
-        name="s.html",
-        shown="sources/s.html",
-        kind="html",
-        text="<html><body><article>"
+    page = _page(
+        "s.html",
+        "<html><body><article>"
         + prose
         + '<p><i>This article was reprinted on&nbsp;</i><a href="https://www.wired.com/x">'
         "<i>Wired.com</i></a>, for&nbsp;&nbsp;<b>two&nbsp;</b> <em>readers</em>.</p>"
@@ -157,12 +162,9 @@ def test_teasers_of_other_articles_do_not_outweigh_the_article() -> None:
         "another post, which talks at length, with commas, clauses, and asides, about something "
         "else entirely, for readers who have time, and patience, to spare.</p></article>"
     )
-    page = Page(
-        path=Path("/nonexistent/sources/t.html"),
-        name="t.html",
-        shown="sources/t.html",
-        kind="html",
-        text='<html><body><div class="main"><article class="post"><h1>Tram vote</h1>'
+    page = _page(
+        "t.html",
+        '<html><body><div class="main"><article class="post"><h1>Tram vote</h1>'
         + story
         + '</article><article class="post"><h3>You may like</h3>'
         + "".join(teaser.format(n=n) for n in range(6))
@@ -175,13 +177,7 @@ def test_teasers_of_other_articles_do_not_outweigh_the_article() -> None:
 
 def _cleaned_body(body: str) -> tuple[list[str], list[str]]:
     """The block texts and the dropped repeats of an article made of ``body``."""
-    page = Page(
-        path=Path("/nonexistent/sources/r.html"),
-        name="r.html",
-        shown="sources/r.html",
-        kind="html",
-        text=f"<html><body><article><h1>Meal plan</h1>{body}</article></body></html>",
-    )
+    page = _page("r.html", f"<html><body><article><h1>Meal plan</h1>{body}</article></body></html>")
     article = clean_html(page, default_rules())
     repeats = [d.text for d in article.dropped if d.reason.startswith("repeated text")]
     return [strip_tags(getattr(b, "html", "")) for b in article.body], repeats
@@ -221,12 +217,9 @@ def test_an_article_in_sections_laid_out_alike_is_kept_whole() -> None:
         )
         return '<div class="part">' + "<div>" * 6 + prose + "</div>" * 7
 
-    page = Page(
-        path=Path("/nonexistent/sources/f.html"),
-        name="f.html",
-        shown="sources/f.html",
-        kind="html",
-        text="<html><body><div class='wrap'>"
+    page = _page(
+        "f.html",
+        "<html><body><div class='wrap'>"
         + section("opening", 2)
         + "<figure><img src='https://example.org/a.jpg'></figure>"
         + section("middle", 8)
@@ -243,13 +236,7 @@ def test_deep_nesting_loses_no_text_silently() -> None:
     text = (
         "<html><body>" + "<div>" * 3000 + prose + "DEEPEST</p>" + "</div>" * 3000 + "</body></html>"
     )
-    page = Page(
-        path=Path("/nonexistent/sources/deep.html"),
-        name="deep.html",
-        shown="sources/deep.html",
-        kind="html",
-        text=text,
-    )
+    page = _page("deep.html", text)
     try:
         article = clean_html(page, default_rules())
     except SourceError as exc:
@@ -381,13 +368,7 @@ _HTML = st.recursive(_TEXT, _element, max_leaves=40).map(
     )
 )
 def test_random_html_never_raises_anything_but_source_error(text: str) -> None:
-    page = Page(
-        path=Path("/nonexistent/sources/r.html"),
-        name="r.html",
-        shown="sources/r.html",
-        kind="html",
-        text=text,
-    )
+    page = _page("r.html", text)
     try:
         article = clean_html(page, default_rules())
     except SourceError:
