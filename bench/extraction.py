@@ -24,9 +24,9 @@ from pathlib import Path
 
 from anthology.clean.html import clean_html
 from anthology.clean.rules import default_rules
-from anthology.clean.typography import strip_tags as plain
-from anthology.errors import SourceError
-from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.errors import SourceError
+from anthology.core.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.text import strip_tags as plain
 from anthology.sources import Page, decode
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"

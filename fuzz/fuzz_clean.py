@@ -27,9 +27,9 @@ with atheris.instrument_imports(include=["anthology"]):
     import anthology.clean.text  # noqa: F401
     from anthology.clean import clean
     from anthology.clean.rules import default_rules
-    from anthology.config import Limits
-    from anthology.errors import SourceError
-    from anthology.model import (
+    from anthology.core.errors import SourceError
+    from anthology.core.limits import Limits
+    from anthology.core.model import (
         Article,
         Figure,
         Heading,

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from anthology.model import Article, Figure, Heading, ListBlock, Paragraph, Quote, block_fragments
+from anthology.core.model import (
+    Article,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    block_fragments,
+)
 
 ALLOWED_INLINE = {"em", "strong", "a", "abbr", "q", "sup", "sub", "br"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

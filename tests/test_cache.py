@@ -12,7 +12,7 @@ from anthology.build import prepare, run
 from anthology.cache import ArticleCache, _article, _plain
 from anthology.clean import clean
 from anthology.config import load_edition
-from anthology.errors import SourceError
+from anthology.core.errors import SourceError
 from anthology.sources import discover, read_page
 
 from .conftest import FIXTURES, ROOT

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from anthology.clean.html import _lxml_text_chars, _parse, _raw_text_chars, clean_html
 from anthology.clean.rules import default_rules
-from anthology.clean.typography import strip_tags
 from anthology.config import Edition
-from anthology.errors import SourceError
-from anthology.model import Article, Figure
+from anthology.core.errors import SourceError
+from anthology.core.model import Article, Figure
+from anthology.core.text import strip_tags
 from anthology.sources import Page, read_page
 
 from .allowlist import assert_allowlisted, inline_fragments

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from anthology.clean.text import clean_text
-from anthology.clean.typography import smarten, strip_tags
 from anthology.config import Edition
-from anthology.errors import SourceError
-from anthology.model import Heading, ListBlock, Paragraph, Quote
+from anthology.core.errors import SourceError
+from anthology.core.model import Heading, ListBlock, Paragraph, Quote
+from anthology.core.text import smarten, strip_tags
 from anthology.sources import read_page
 
 from .conftest import FIXTURES, SOURCES

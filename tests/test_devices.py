@@ -16,7 +16,7 @@ from lxml import etree
 
 from anthology.build import run
 from anthology.cli import main
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
 from anthology.render.azw3 import INSTALL, book_uuid
 from anthology.render.kepub import kobo_document
 

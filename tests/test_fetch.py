@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from anthology import __version__
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
 from anthology.fetch import (
     USER_AGENT,
     fetch_pages,

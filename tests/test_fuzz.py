@@ -22,8 +22,8 @@ from anthology.clean.html import clean_html
 from anthology.clean.report import body_text
 from anthology.clean.rules import default_rules
 from anthology.clean.text import clean_text
-from anthology.errors import SourceError
-from anthology.model import Article, Heading, ListBlock, Paragraph, Quote
+from anthology.core.errors import SourceError
+from anthology.core.model import Article, Heading, ListBlock, Paragraph, Quote
 from anthology.sources import Page, decode
 
 from .allowlist import assert_allowlisted

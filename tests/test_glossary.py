@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anthology.config import GlossaryEntry, load_glossary
-from anthology.errors import ConfigError
+from anthology.config import load_glossary
+from anthology.core.errors import ConfigError
+from anthology.core.model import GlossaryEntry
 from anthology.glossary import (
     TermMatcher,
     index_entries,

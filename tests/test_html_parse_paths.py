@@ -29,7 +29,8 @@ from anthology.clean.html import (
     clean_html,
 )
 from anthology.clean.rules import default_rules
-from anthology.config import Edition, Limits
+from anthology.config import Edition
+from anthology.core.limits import Limits
 from anthology.sources import Page, read_page
 
 HTML = Path(__file__).parent / "fixtures" / "html"

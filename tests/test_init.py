@@ -16,8 +16,9 @@ from anthology.config import (
     load_edition,
     load_glossary,
 )
-from anthology.errors import BuildError
-from anthology.init import create_edition, next_steps, title_from_folder, toml_string
+from anthology.core.errors import BuildError
+from anthology.core.text import toml_string
+from anthology.init import create_edition, next_steps, title_from_folder
 
 
 def test_creates_the_skeleton_and_returns_what_it_made(tmp_path):

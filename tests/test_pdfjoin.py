@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
 from anthology.render.pdfjoin import (
     Bookmark,
     PageLabels,

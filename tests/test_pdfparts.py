@@ -282,7 +282,7 @@ def test_split_cuts_front_parts_and_back_and_carries_the_part_on():
 
 
 def test_split_without_a_body_start_is_an_error():
-    from anthology.errors import BuildError
+    from anthology.core.errors import BuildError
 
     with pytest.raises(BuildError, match="body-start"):
         split_html(HTML.replace("body-start", ""), ["glossary"])

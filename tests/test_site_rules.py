@@ -11,10 +11,10 @@ from anthology.build import prepare
 from anthology.clean.across import drop_repeated_across
 from anthology.clean.html import clean_html
 from anthology.clean.rules import edition_rules
-from anthology.clean.typography import strip_tags
 from anthology.config import Edition
-from anthology.errors import ConfigError
-from anthology.model import Article, Paragraph, Quote
+from anthology.core.errors import ConfigError
+from anthology.core.model import Article, Paragraph, Quote
+from anthology.core.text import strip_tags
 from anthology.sources import read_page
 
 from .conftest import FIXTURES

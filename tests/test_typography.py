@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anthology.clean.typography import NBSP, dashes_for, smarten
+from anthology.core.text import NBSP, dashes_for, smarten
 
 CASES = [
     ("straight double quotes", 'He said "no" and left', "He said \u201cno\u201d and left"),

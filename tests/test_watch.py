@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from anthology.build import run
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
 from anthology.watch import Watcher, describe, ignored, watched_folders
 
 INTERVAL = 0.05

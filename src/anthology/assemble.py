@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from anthology.clean.typography import dashes_for, sets_em_dashes, smarten, strip_tags, to_html
 from anthology.config import ArticleEntry, Edition
-from anthology.model import Article, Book, Chapter, Heading, Part, map_fragments
+from anthology.core.model import Article, Book, Chapter, Heading, Part, map_fragments
+from anthology.core.text import dashes_for, sets_em_dashes, slugify, smarten, strip_tags, to_html
 
 # A fixed namespace so that the same edition always gets the same identifier.
 _NAMESPACE = uuid.UUID("6f2a7c7e-3b1e-4f51-9a43-1c5b1f0e9d17")
@@ -145,20 +144,6 @@ def _unique(base: str, used: set[str]) -> str:
         n += 1
     used.add(candidate)
     return candidate
-
-
-def slugify(text: str, limit: int = 0) -> str:
-    """A lower-case ASCII slug: ``"Trotsky—the leader"`` → ``"trotsky-the-leader"``.
-
-    With ``limit``, the slug is cut at a word boundary to at most that many characters.
-    """
-    spaced = re.sub(r"[\W_]+", " ", text)
-    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if limit and len(slug) > limit:
-        cut = slug[: limit + 1].rsplit("-", 1)[0]
-        slug = cut if cut else slug[:limit]
-    return slug
 
 
 def _identifier(edition: Edition) -> str:

@@ -15,9 +15,9 @@ from anthology.clean import clean
 from anthology.clean.across import drop_repeated_across
 from anthology.clean.rules import edition_rules
 from anthology.config import Edition, load_edition
-from anthology.errors import BuildError, Diagnostic, SourceError
+from anthology.core.errors import BuildError, Diagnostic, SourceError
+from anthology.core.model import Article, Book
 from anthology.glossary import link_glossary
-from anthology.model import Article, Book
 from anthology.sources import discover, page_kind, read_page
 
 TARGETS = ("epub", "pdf")

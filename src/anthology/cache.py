@@ -11,14 +11,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from anthology import __version__
-from anthology.model import Article, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.files import write_atomic
+from anthology.core.model import Article, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
 
 FORMAT = 1
 _TYPES = {cls.__name__: cls for cls in (Paragraph, Heading, Quote, ListBlock, Figure, Dropped)}
@@ -29,14 +29,21 @@ def code_fingerprint() -> str:
     """A digest of the package's cleaning code and rules: a new cleaner invalidates the cache."""
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("anthology")
-    names = ["sources.py", "model.py", "config.py"]
-    for folder in ("clean", "clean/rules", "clean/rules/sites"):
-        entry = package.joinpath(folder)
-        if entry.is_dir():
-            names.extend(f"{folder}/{child.name}" for child in entry.iterdir() if child.is_file())
+    names: list[str] = []
+    for name in ("sources.py", "config.py", "config", "core", "clean"):
+        names.extend(_files(package.joinpath(name), name))
     for name in sorted(names):
         digest.update(name.encode() + b"\0" + package.joinpath(name).read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _files(entry, name: str) -> list[str]:
+    """``name`` if it is a file, else the files below it (compiled files left out)."""
+    if entry.is_file():
+        return [name]
+    if not entry.is_dir() or entry.name == "__pycache__":
+        return []
+    return [path for child in entry.iterdir() for path in _files(child, f"{name}/{child.name}")]
 
 
 def edition_fingerprint(sources: Path, extra: str = "") -> str:
@@ -102,13 +109,6 @@ class ArticleCache:
         for path in self.folder.glob("*.json"):
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: a temporary file beside it, then a rename."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
 
 
 def _sha(text: str) -> str:

@@ -12,7 +12,7 @@ import click
 
 from anthology import __version__
 from anthology.config import PAGE_SIZES, PDF_VARIANTS, page_size_name
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
 
 EXIT_SKIPPED = 3  # --keep-going built the book without some pages
 
@@ -530,7 +530,7 @@ def clean_command(
     from anthology.clean import clean
     from anthology.clean.report import SUFFIX, explain_html, render
     from anthology.clean.rules import edition_rules
-    from anthology.errors import SourceError
+    from anthology.core.errors import SourceError
     from anthology.sources import page_stem, read_loose_page
 
     site_rules: dict = {}

@@ -13,31 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from anthology.errors import ConfigError, display_path
+from anthology.core.errors import ConfigError, display_path
+from anthology.core.limits import MB, TITLE_MAX_CHARS, Limits
+from anthology.core.model import GlossaryEntry
+from anthology.core.text import slugify, smarten
 
 BOOK_FILE = "book.toml"
-# The longest title of a book or an article: it names files and running heads; longer
-# "titles" of pages are a paragraph or a broken page.
-TITLE_MAX_CHARS = 200
 GLOSSARY_FILE = "glossary.toml"
 CATEGORIES = ("term", "person", "organisation", "place", "event")
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    """One glossary entry: headword, definition (inline XHTML), other forms, related entries."""
-
-    id: str
-    term: str
-    definition: str
-    aliases: tuple[str, ...] = ()
-    see: tuple[str, ...] = ()
-    category: str = "term"
-
-    @property
-    def forms(self) -> tuple[str, ...]:
-        """Every spelling that links to this entry, the headword first."""
-        return (self.term, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -96,48 +79,6 @@ class PrintOptions:
     def size_mm(self) -> tuple[float, float]:
         """(width, height) of the trimmed page."""
         return PAGE_SIZES[self.page]
-
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one page or image may cost: ``[limits]`` in book.toml.
-
-    A page or image over a limit stops the build with a line that names the file, the limit and
-    the key that raises it; nothing is cut short silently.
-    """
-
-    page_size: int = 50 * MB  # bytes of one page (after gzip decompression)
-    depth: int = 5000  # how deeply a page's elements may nest
-    image_size: int = 40 * MB  # bytes of one image file
-    image_megapixels: float = 50.0  # pixels of one image, in millions
-    clean_seconds: float = 30.0  # time to clean one page; 0 for no limit
-
-    def exceeded(self, key: str, what: str) -> str:
-        """The message for a file over the limit ``key``: ``page is 31.4 MB, over the …``."""
-        return f"{what}, over the {self.shown(key)} limit ([limits] {key} in book.toml)"
-
-    def shown(self, key: str) -> str:
-        """A limit as people write it: ``25 MB``, ``5000 levels``, ``50 megapixel``, ``30 s``."""
-        value = getattr(self, key)
-        if key in ("page_size", "image_size"):
-            return format_size(value)
-        if key == "image_megapixels":
-            return f"{value:g} megapixel"
-        if key == "clean_seconds":
-            return f"{value:g} s"
-        return f"{value}"
-
-
-def format_size(size: int) -> str:
-    """Bytes as ``25 MB``, ``31.4 MB`` or ``900 KB`` (1 MB = 1024 × 1024 bytes)."""
-    for unit, scale in (("GB", 1024 * MB), ("MB", MB), ("KB", 1024)):
-        if size >= scale:
-            amount = size / scale
-            return f"{amount:.0f} {unit}" if amount == int(amount) else f"{amount:.1f} {unit}"
-    return f"{size} bytes"
 
 
 def parse_size(value: object) -> int | None:
@@ -652,8 +593,6 @@ def _glossary_id(term: str) -> str:
     """The entry's anchor: from its letters, or from a hash when it has none ("C++" has)."""
     import hashlib
 
-    from anthology.assemble import slugify
-
     slug = slugify(term, 40)
     return f"g-{slug}" if slug else f"g-{hashlib.sha1(term.encode()).hexdigest()[:8]}"
 
@@ -661,8 +600,6 @@ def _glossary_id(term: str) -> str:
 def _inline_markup(text: str) -> str:
     """Escape a definition and turn ``*emphasis*`` into ``<em>``."""
     import html
-
-    from anthology.clean.typography import smarten
 
     escaped = html.escape(smarten(" ".join(text.split())), quote=False)
     return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", escaped)

@@ -32,8 +32,8 @@ from urllib.robotparser import RobotFileParser
 import requests
 
 from anthology import __version__
-from anthology.errors import BuildError, display_path
-from anthology.init import toml_string
+from anthology.core.errors import BuildError, display_path
+from anthology.core.text import toml_string
 
 USER_AGENT = f"anthology/{__version__} (+https://example.invalid/anthology)"
 FETCHED_FILE = "fetched.toml"

@@ -14,44 +14,26 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from anthology.config import GlossaryEntry
-from anthology.model import Block, Book, Chapter, ListBlock, Paragraph, Quote, map_fragments
+from anthology.core.model import (
+    Block,
+    Book,
+    Chapter,
+    GlossaryEntry,
+    IndexEntry,
+    ListBlock,
+    Occurrence,
+    Paragraph,
+    Quote,
+    map_fragments,
+)
+from anthology.core.text import slugify, toml_string
 
 _TAG = re.compile(r"(<[^>]+>)")
 _ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One use of an entry in a chapter: its anchor id, and whether it is the linked first use."""
-
-    entry_id: str
-    chapter_id: str
-    anchor: str
-    first: bool
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """A heading of the index: a glossary entry or a name listed in book.toml's [index] extra."""
-
-    id: str
-    term: str
-    forms: tuple[str, ...]
-    see: tuple[str, ...] = ()
-    linked: bool = False  # True for glossary entries (linked from the text)
-    label: str = ""  # as the index prints it: "Trotsky, Leon" for a person
-
-    @property
-    def heading(self) -> str:
-        """The index heading."""
-        return self.label or self.term
-
-
 def index_entries(glossary: Iterable[GlossaryEntry], extra: Iterable[str]) -> list[IndexEntry]:
     """The index headings: every glossary entry, then each extra name not already one."""
-    from anthology.assemble import slugify
-
     labels = {e.term: index_label(e) for e in glossary}
     entries = [
         IndexEntry(
@@ -406,13 +388,9 @@ def suggestions_toml(suggestions: list[Suggestion]) -> str:
             f"# {s.kind}, {s.count} use{'s' if s.count != 1 else ''} in "
             f"{len(s.chapters)} chapter{'s' if len(s.chapters) != 1 else ''}: {chapters}",
             "[[term]]",
-            f"term = {_toml_string(s.term)}",
+            f"term = {toml_string(s.term)}",
         ]
         if s.expansion:
-            out.append(f"aliases = [{_toml_string(s.expansion)}]")
+            out.append(f"aliases = [{toml_string(s.expansion)}]")
         out += ['definition = ""', 'category = "term"  # or person, organisation, place, event']
     return "\n".join(out) + "\n"
-
-
-def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
+from anthology.core.text import toml_string
 
 # (template file in templates_init/, path in the new edition)
 SKELETON: tuple[tuple[str, str], ...] = (
@@ -112,23 +113,6 @@ def title_from_folder(folder: Path) -> str:
     """A title made from a folder name: ``my-first_reader`` gives ``My first reader``."""
     name = re.sub(r"[-_\s]+", " ", Path(folder).resolve().name).strip()
     return name[:1].upper() + name[1:] if name else "Reader"
-
-
-def toml_string(value: str) -> str:
-    """``value`` as a TOML basic string, quotes included."""
-    out = []
-    for char in value:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
 
 
 def _template(name: str) -> str:

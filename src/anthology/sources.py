@@ -9,8 +9,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology.config import Edition, Limits, format_size
-from anthology.errors import SourceError, display_path
+from anthology.config import Edition
+from anthology.core.errors import SourceError, display_path
+from anthology.core.limits import Limits, format_size
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from anthology.clean.rules import Rules, default_rules
-from anthology.config import Limits
-from anthology.errors import SourceError
-from anthology.model import Article
+from anthology.core.errors import SourceError
+from anthology.core.limits import Limits
+from anthology.core.model import Article
 from anthology.sources import Page
 
 T = TypeVar("T")

@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from anthology.clean.typography import strip_tags
-from anthology.model import Article, Dropped, ListBlock, Paragraph
+from anthology.core.model import Article, Dropped, ListBlock, Paragraph
+from anthology.core.text import strip_tags
 
 MAX_CHARS = 300  # longer paragraphs are the authors' even when repeated
 MIN_PAGES_SAME_SITE = 2

@@ -41,10 +41,19 @@ from lxml import etree
 
 from anthology.clean.metadata import parse_date, short_title
 from anthology.clean.rules import Rules, SiteRule, default_rules
-from anthology.clean.typography import smarten
-from anthology.config import Limits
-from anthology.errors import SourceError
-from anthology.model import Article, Block, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.errors import SourceError
+from anthology.core.limits import Limits
+from anthology.core.model import (
+    Article,
+    Block,
+    Dropped,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+)
+from anthology.core.text import smarten
 from anthology.sources import Page, image_problem
 
 # --------------------------------------------------------------------------------------- data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from anthology.config import TITLE_MAX_CHARS
+from anthology.core.limits import TITLE_MAX_CHARS
 
 # Month names as pages write them, January first: English, then the languages whose pages an
 # edition is most likely to hold (Russian and Ukrainian in the genitive that follows a day

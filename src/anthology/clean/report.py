@@ -5,8 +5,17 @@ from __future__ import annotations
 import html
 import re
 
-from anthology.clean.typography import strip_tags
-from anthology.model import Article, Block, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.model import (
+    Article,
+    Block,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    block_xhtml,
+)
+from anthology.core.text import strip_tags
 
 FORMATS = ("text", "xhtml", "markdown")
 SUFFIX = {"text": ".txt", "xhtml": ".xhtml", "markdown": ".md"}
@@ -74,10 +83,8 @@ def render(article: Article, fmt: str, body_only: bool = False) -> str:
 
 
 def _xhtml_block(block: Block) -> str:
-    from anthology.render.documents import _block  # the renderers' own XHTML for a block
-
     return (
-        _block(block, iter(()), None)
+        block_xhtml(block)  # the renderers' own XHTML for a block
         if not isinstance(block, Heading)
         else (f"<h{block.level}>{block.html}</h{block.level}>")
     )

@@ -107,7 +107,7 @@ def site_rule_from_toml(host: str, text: str, shown: str) -> SiteRule:
     """
     from bs4 import BeautifulSoup
 
-    from anthology.errors import ConfigError
+    from anthology.core.errors import ConfigError
 
     try:
         data = tomllib.loads(text)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from anthology.clean.metadata import parse_date, short_title
 from anthology.clean.rules import Rules, default_rules
-from anthology.clean.typography import smarten, to_html
-from anthology.errors import SourceError
-from anthology.model import Article, Block, Dropped, Heading, ListBlock, Paragraph, Quote
+from anthology.core.errors import SourceError
+from anthology.core.model import Article, Block, Dropped, Heading, ListBlock, Paragraph, Quote
+from anthology.core.text import smarten, to_html
 from anthology.sources import Page
 
 # A line ends like a sentence: terminal punctuation, then closing quotes or brackets.

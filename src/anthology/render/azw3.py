@@ -13,8 +13,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from anthology.errors import BuildError
-from anthology.model import Book
+from anthology.core.errors import BuildError
+from anthology.core.model import Book
 from anthology.render.epub import EpubRenderer, EpubVariant
 
 INSTALL = (

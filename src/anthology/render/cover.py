@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 from anthology.config import PrintOptions, paper_thickness_mm
-from anthology.model import Book
+from anthology.core.model import Book
 from anthology.render.styles import Stylesheet
 
 SIZE = (1600, 2400)  # 2:3, what the e-reader stores sell and show

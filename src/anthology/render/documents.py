@@ -6,7 +6,6 @@ HTML. Links are written through ``href(target, anchor)``, which each medium supp
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,16 +15,12 @@ from functools import cache
 from markupsafe import Markup
 
 from anthology import __version__
-from anthology.model import (
+from anthology.core.model import (
     Article,
-    Block,
     Book,
     Chapter,
-    Figure,
     Heading,
-    ListBlock,
-    Paragraph,
-    Quote,
+    block_xhtml,
 )
 
 _NUMBER_WORDS = [
@@ -274,27 +269,10 @@ def links_as_notes(body: str) -> str:
 def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None) -> str:
     """The article body as XHTML, with ids on its section headings."""
     anchors = iter(anchor for anchor, _ in chapter.headings)
-    return "\n".join(_block(block, anchors, image_href) for block in chapter.article.body)
-
-
-def _block(block: Block, anchors, image_href) -> str:
-    if isinstance(block, Paragraph):
-        return f"<p>{block.html}</p>"
-    if isinstance(block, Heading):
-        level = min(max(block.level, 2), 4)
-        return f'<h{level} id="{next(anchors)}">{block.html}</h{level}>'
-    if isinstance(block, Quote):
-        inner = "".join(f"<p>{p}</p>" for p in block.paragraphs)
-        return f"<blockquote>{inner}</blockquote>"
-    if isinstance(block, ListBlock):
-        tag = "ol" if block.ordered else "ul"
-        return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in block.items) + f"</{tag}>"
-    if isinstance(block, Figure):
-        src = image_href(block.src) if image_href else block.src
-        caption = f"<figcaption>{block.caption}</figcaption>" if block.caption else ""
-        alt = html.escape(block.alt, quote=True)
-        return f'<figure><img src="{html.escape(src, quote=True)}" alt="{alt}"/>{caption}</figure>'
-    raise TypeError(f"unknown block {block!r}")
+    return "\n".join(
+        block_xhtml(block, image_href, next(anchors) if isinstance(block, Heading) else "")
+        for block in chapter.article.body
+    )
 
 
 def source_line(article: Article) -> str:

@@ -7,8 +7,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from anthology.config import Limits
-from anthology.model import Book, Figure
+from anthology.core.limits import Limits
+from anthology.core.model import Book, Figure
 from anthology.render.documents import (
     Document,
     epub_documents,

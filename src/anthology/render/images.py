@@ -12,8 +12,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology.config import Limits
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
+from anthology.core.limits import Limits
 from anthology.resources import ResourceGate, ResourceRefused
 from anthology.sources import image_problem
 

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
-from anthology.model import Book
+from anthology.core.model import Book
 from anthology.render.epub import EpubVariant, write_member
 from anthology.render.pagemap import XHTML
 

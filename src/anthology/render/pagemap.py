@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology.cache import write_atomic
+from anthology.core.files import write_atomic
 
 # The elements that hold running text; a piece of text belongs to the innermost one.
 BLOCKS = frozenset(

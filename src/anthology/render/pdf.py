@@ -11,36 +11,30 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
 from anthology.config import PrintOptions
-from anthology.errors import BuildError, Diagnostic
-from anthology.glossary import page_ranges
-from anthology.model import Book
+from anthology.core.errors import BuildError, Diagnostic
+from anthology.core.model import Book
 from anthology.render.documents import epub_doc_ids, print_html, show_parts
 from anthology.render.pagemap import PageStart, layout_key, page_starts
+from anthology.render.pdfdocument import (
+    FONTS,
+    WarningCollector,
+    anchor_pages,
+    image_resolutions,
+    references,
+    resolution_warnings,
+    stable_document_id,
+)
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
 
-FONTS = "EB Garamond"  # the face named in the colophon; base.css asks for its text cut
-MIN_DPI = 300
 # The A5 margins everything else is scaled from (millimetres).
 _A5 = {"width": 148.0, "height": 210.0, "top": 18.0, "bottom": 20.0, "inner": 20.0, "outer": 16.0}
 _WORDS_PER_A5_PAGE = 330
 # A book longer than this is laid out in parts, side by side (see pdfparts.py).
 SPLIT_FROM_WORDS = 40_000
-
-
-class WarningCollector(logging.Handler):
-    """Keeps WeasyPrint's warnings for the build's report."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
 
 
 def page_css(options: PrintOptions, words: int) -> str:
@@ -227,29 +221,13 @@ class PdfRenderer:
                 self.diagnostics.extend(resolution_warnings(image_resolutions(document)))
             # A fixed identifier from the content keeps rebuilds byte-identical.
             identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
-            _stable_document_id(document, identifier.decode())
+            stable_document_id(document, identifier.decode())
             document.write_pdf(out, pdf_identifier=identifier, **options)
         except OSError as exc:
             raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
         finally:
             logger.removeHandler(collector)
         self.warnings = collector.messages
-
-
-def _stable_document_id(document, identifier: str) -> None:
-    """PDF/X-4 metadata carries an xmpMM:DocumentID that WeasyPrint draws at random; derive it
-    from the content instead, so that the same book gives the same bytes."""
-    import re
-    import uuid
-
-    metadata = document.metadata
-    generate = metadata.generate_rdf_metadata
-    stable = f"xmp.did:{uuid.UUID(hex=identifier)}".encode()
-
-    def generate_stable(*args, **kwargs) -> bytes:
-        return re.sub(rb"xmp\.did:[0-9a-fA-F-]{36}", stable, generate(*args, **kwargs))
-
-    metadata.generate_rdf_metadata = generate_stable
 
 
 def _image_href_for(sources: Path):
@@ -264,15 +242,6 @@ def body_start(book: Book) -> str:
     return book.parts[0].id if show_parts(book) else book.chapters[0].id
 
 
-def anchor_pages(pages) -> dict[str, int]:
-    """The index of the page each anchor is on (its first, if several)."""
-    page_of: dict[str, int] = {}
-    for index, page in enumerate(pages):
-        for anchor in page.anchors:
-            page_of.setdefault(anchor, index)
-    return page_of
-
-
 def folios(document, start_anchor: str) -> dict[str, int]:
     """The printed page number of every anchor: arabic numbers count from ``start_anchor``."""
     page_of = anchor_pages(document.pages)
@@ -283,15 +252,6 @@ def folios(document, start_anchor: str) -> dict[str, int]:
 def page_references(book: Book, document) -> dict[str, str]:
     """For each index entry, the printed pages its uses fall on, as ranges ("3–5, 9")."""
     return references(book, folios(document, body_start(book)))
-
-
-def references(book: Book, page_of: dict[str, int]) -> dict[str, str]:
-    """For each index entry, the pages (``page_of`` its anchors) its uses fall on, as ranges."""
-    pages: dict[str, list[int]] = {entry.id: [] for entry in book.index}
-    for occurrence in book.occurrences:
-        if occurrence.anchor in page_of:
-            pages[occurrence.entry_id].append(page_of[occurrence.anchor])
-    return {entry_id: page_ranges(numbers) for entry_id, numbers in pages.items()}
 
 
 def _blank_page(document):
@@ -306,42 +266,6 @@ def _is_empty(page) -> bool:
     from weasyprint.formatting_structure import boxes
 
     return not any(isinstance(b, boxes.TextBox) for b in page._page_box.descendants())
-
-
-def resolution_warnings(found: Iterable[tuple[int, str, float]]) -> list[Diagnostic]:
-    """The warnings for images printed below 300 dpi: (0-based page, image, dpi) each."""
-    return [
-        Diagnostic(
-            "print-001",
-            "warning",
-            name,
-            f"printed at {dpi:.0f} dpi on page {index + 1}, below {MIN_DPI} dpi",
-        )
-        for index, name, dpi in found
-    ]
-
-
-def image_resolutions(document) -> list[tuple[int, str, float]]:
-    """(page index, image, dpi) for the first printing of each image below 300 dpi."""
-    from weasyprint.formatting_structure import boxes
-
-    found: list[tuple[int, str, float]] = []
-    seen: set[str] = set()
-    for index, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            if not isinstance(box, boxes.InlineReplacedBox | boxes.BlockReplacedBox):
-                continue
-            image = box.replacement
-            width_px = getattr(image, "width", None) or getattr(image, "_intrinsic_width", None)
-            if not width_px or not box.width:
-                continue
-            printed_inches = box.width / 96  # CSS pixels
-            dpi = width_px / printed_inches
-            name = box.element.get("src", "image") if box.element is not None else "image"
-            if dpi < MIN_DPI and name not in seen:
-                seen.add(name)
-                found.append((index, name, dpi))
-    return found
 
 
 def write_print_cover(renderer: PdfRenderer, book: Book, out: Path) -> None:

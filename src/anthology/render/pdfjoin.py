@@ -39,7 +39,7 @@ from urllib.parse import quote, unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
-from anthology.errors import BuildError, Diagnostic
+from anthology.core.errors import BuildError, Diagnostic
 
 # The scheme of links to an anchor in another part: WeasyPrint treats an absolute URI as an
 # external link and keeps it, where it would drop "#id" for an id outside the document.

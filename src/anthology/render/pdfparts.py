@@ -37,8 +37,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from anthology.cache import write_atomic
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
+from anthology.core.files import write_atomic
 
 CHUNK_CHARS = 300_000  # a part with more text than this is laid out in several chunks
 FORMAT = 1  # of the cache entries
@@ -422,11 +422,11 @@ def _render(task: _Task) -> ChunkResult:
     import weasyprint
 
     from anthology.render.pagemap import page_places
-    from anthology.render.pdf import (
+    from anthology.render.pdfdocument import (
         WarningCollector,
-        _stable_document_id,
         anchor_pages,
         image_resolutions,
+        stable_document_id,
     )
     from anthology.resources import ResourceGate
 
@@ -475,7 +475,7 @@ def _render(task: _Task) -> ChunkResult:
             places=page_places(pages, html.etree_element, set(setup.doc_ids)),
             images=image_resolutions(document) if setup.shop else [],
         )
-        _stable_document_id(document, chunk.key[:32])
+        stable_document_id(document, chunk.key[:32])
         document.write_pdf(task.out, pdf_identifier=chunk.key[:32].encode(), **options)
     finally:
         logger.removeHandler(collector)
@@ -597,7 +597,7 @@ def render_in_parts(renderer, book, out: Path) -> None:
 
     from anthology.render.documents import epub_doc_ids, print_html
     from anthology.render.pagemap import starts_from_places
-    from anthology.render.pdf import FONTS, references, resolution_warnings
+    from anthology.render.pdfdocument import FONTS, references, resolution_warnings
     from anthology.render.pdfjoin import Bookmark, PageLabels, join_parts
 
     options = renderer.options

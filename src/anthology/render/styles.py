@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology.errors import BuildError
+from anthology.core.errors import BuildError
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ are the only producers of it and guarantee it; later stages never parse pages ag
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from anthology.config import GlossaryEntry
-    from anthology.glossary import IndexEntry, Occurrence
+from anthology.core.text import strip_tags
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,10 @@ class Article:
     @property
     def word_count(self) -> int:
         """Words in the body (text content only)."""
-        from anthology.clean.typography import strip_tags
-
         words = 0
         for block in self.body:
-            for html in block_fragments(block):
-                words += len(strip_tags(html).split())
+            for fragment in block_fragments(block):
+                words += len(strip_tags(fragment).split())
         return words
 
 
@@ -118,6 +115,31 @@ def map_fragments(block: Block, change) -> Block:
     return replace(block, caption=change(block.caption), alt=change(block.alt))
 
 
+def block_xhtml(
+    block: Block, image_href: Callable[[str], str] | None = None, anchor: str = ""
+) -> str:
+    """A block as the XHTML both editions print: a heading (levels 2 to 4) takes ``anchor`` as
+    its id, a figure's ``src`` goes through ``image_href`` when one is given."""
+    if isinstance(block, Paragraph):
+        return f"<p>{block.html}</p>"
+    if isinstance(block, Heading):
+        level = min(max(block.level, 2), 4)
+        id_attribute = f' id="{anchor}"' if anchor else ""
+        return f"<h{level}{id_attribute}>{block.html}</h{level}>"
+    if isinstance(block, Quote):
+        inner = "".join(f"<p>{p}</p>" for p in block.paragraphs)
+        return f"<blockquote>{inner}</blockquote>"
+    if isinstance(block, ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in block.items) + f"</{tag}>"
+    if isinstance(block, Figure):
+        src = image_href(block.src) if image_href else block.src
+        caption = f"<figcaption>{block.caption}</figcaption>" if block.caption else ""
+        alt = html.escape(block.alt, quote=True)
+        return f'<figure><img src="{html.escape(src, quote=True)}" alt="{alt}"/>{caption}</figure>'
+    raise TypeError(f"unknown block {block!r}")
+
+
 @dataclass(frozen=True)
 class Chapter:
     """An article placed in the book, with its stable id and file name."""
@@ -137,6 +159,50 @@ class Part:
     title: str
     intro: tuple[str, ...]
     chapters: tuple[Chapter, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One glossary entry: headword, definition (inline XHTML), other forms, related entries."""
+
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    see: tuple[str, ...] = ()
+    category: str = "term"
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every spelling that links to this entry, the headword first."""
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One use of an entry in a chapter: its anchor id, and whether it is the linked first use."""
+
+    entry_id: str
+    chapter_id: str
+    anchor: str
+    first: bool
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A heading of the index: a glossary entry or a name listed in book.toml's [index] extra."""
+
+    id: str
+    term: str
+    forms: tuple[str, ...]
+    see: tuple[str, ...] = ()
+    linked: bool = False  # True for glossary entries (linked from the text)
+    label: str = ""  # as the index prints it: "Trotsky, Leon" for a person
+
+    @property
+    def heading(self) -> str:
+        """The index heading."""
+        return self.label or self.term
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""Book typography for plain text: curly quotes, dashes, ellipses, non-breaking spaces, repairs.
+"""Text helpers every stage may use: book typography, slugs and TOML strings.
 
-Every function here is idempotent: applying it to its own output changes nothing.
+Typography for plain text: curly quotes, dashes, ellipses, non-breaking spaces, repairs.
+Every typography function here is idempotent: applying it to its own output changes nothing.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 NBSP = "\u00a0"
 MONTHS = [
@@ -125,3 +127,34 @@ def _quotes(text: str) -> str:
 def to_html(text: str) -> str:
     """Escape plain text for use as inline XHTML."""
     return html.escape(text, quote=False)
+
+
+def slugify(text: str, limit: int = 0) -> str:
+    """A lower-case ASCII slug: ``"Trotsky—the leader"`` → ``"trotsky-the-leader"``.
+
+    With ``limit``, the slug is cut at a word boundary to at most that many characters.
+    """
+    spaced = re.sub(r"[\W_]+", " ", text)
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if limit and len(slug) > limit:
+        cut = slug[: limit + 1].rsplit("-", 1)[0]
+        slug = cut if cut else slug[:limit]
+    return slug
+
+
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string, quotes included."""
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
