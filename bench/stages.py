@@ -56,7 +56,7 @@ def prepare(edition_root: Path, result: Path, export: Path | None) -> None:
     from anthology.clean import clean
     from anthology.clean.across import drop_repeated_across
     from anthology.clean.rules import edition_rules
-    from anthology.config import load_edition
+    from anthology.config.book import load_edition
     from anthology.glossary import link_glossary
     from anthology.sources import discover, read_page
 

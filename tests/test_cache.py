@@ -11,7 +11,7 @@ import pytest
 from anthology.build import prepare, run
 from anthology.cache import ArticleCache, _article, _plain
 from anthology.clean import clean
-from anthology.config import load_edition
+from anthology.config.book import load_edition
 from anthology.core.errors import SourceError
 from anthology.sources import discover, read_page
 

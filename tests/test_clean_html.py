@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from anthology.clean.html import _lxml_text_chars, _parse, _raw_text_chars, clean_html
 from anthology.clean.rules import default_rules
-from anthology.config import Edition
+from anthology.config.edition import Edition
 from anthology.core.errors import SourceError
 from anthology.core.model import Article, Figure
 from anthology.core.text import strip_tags

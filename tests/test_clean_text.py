@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from anthology.clean.text import clean_text
-from anthology.config import Edition
+from anthology.config.edition import Edition
 from anthology.core.errors import SourceError
 from anthology.core.model import Heading, ListBlock, Paragraph, Quote
 from anthology.core.text import smarten, strip_tags

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anthology.config import load_glossary
+from anthology.config.glossary import load_glossary
 from anthology.core.errors import ConfigError
 from anthology.core.model import GlossaryEntry
 from anthology.glossary import (

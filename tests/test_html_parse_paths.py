@@ -29,7 +29,7 @@ from anthology.clean.html import (
     clean_html,
 )
 from anthology.clean.rules import default_rules
-from anthology.config import Edition
+from anthology.config.edition import Edition
 from anthology.core.limits import Limits
 from anthology.sources import Page, read_page
 

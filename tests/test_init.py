@@ -8,14 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from anthology.config import (
-    ARTICLE_KEYS,
-    BOOK_KEYS,
-    PART_KEYS,
-    TERM_KEYS,
-    load_edition,
-    load_glossary,
-)
+from anthology.config.book import ARTICLE_KEYS, BOOK_KEYS, PART_KEYS, load_edition
+from anthology.config.glossary import TERM_KEYS, load_glossary
 from anthology.core.errors import BuildError
 from anthology.core.text import toml_string
 from anthology.init import create_edition, next_steps, title_from_folder

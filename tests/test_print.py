@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from anthology.build import run
 from anthology.cli import main
-from anthology.config import PrintOptions
+from anthology.config.edition import PrintOptions
 from anthology.render.pdf import page_css
 
 from .conftest import ROOT

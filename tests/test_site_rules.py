@@ -11,7 +11,7 @@ from anthology.build import prepare
 from anthology.clean.across import drop_repeated_across
 from anthology.clean.html import clean_html
 from anthology.clean.rules import edition_rules
-from anthology.config import Edition
+from anthology.config.edition import Edition
 from anthology.core.errors import ConfigError
 from anthology.core.model import Article, Paragraph, Quote
 from anthology.core.text import strip_tags

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from anthology.config import ArticleEntry, Edition
+from anthology.config.edition import ArticleEntry, Edition
 from anthology.core.model import Article, Book, Chapter, Heading, Part, map_fragments
 from anthology.core.text import dashes_for, sets_em_dashes, slugify, smarten, strip_tags, to_html
 

@@ -14,7 +14,8 @@ from anthology.assemble import assemble
 from anthology.clean import clean
 from anthology.clean.across import drop_repeated_across
 from anthology.clean.rules import edition_rules
-from anthology.config import Edition, load_edition
+from anthology.config.book import load_edition
+from anthology.config.edition import Edition
 from anthology.core.errors import BuildError, Diagnostic, SourceError
 from anthology.core.model import Article, Book
 from anthology.glossary import link_glossary

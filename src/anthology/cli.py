@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from anthology import __version__
-from anthology.config import PAGE_SIZES, PDF_VARIANTS, page_size_name
+from anthology.config.units import PAGE_SIZES, PDF_VARIANTS, page_size_name
 from anthology.core.errors import BuildError
 
 EXIT_SKIPPED = 3  # --keep-going built the book without some pages
@@ -750,7 +750,7 @@ def watch(edition: str, project: Path, style: str, interval: float, quiet: bool)
     from anthology.watch import Watcher, describe, watched_folders
 
     if not (project / "sources").is_dir():
-        from anthology.config import load_edition
+        from anthology.config.book import load_edition
 
         try:
             load_edition(project)  # says what is missing, as every command does

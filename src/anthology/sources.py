@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from anthology.config import Edition
+from anthology.config.edition import Edition
 from anthology.core.errors import SourceError, display_path
 from anthology.core.limits import Limits, format_size
 

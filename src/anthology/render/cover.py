@@ -15,7 +15,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from anthology.config import PrintOptions, paper_thickness_mm
+from anthology.config.edition import PrintOptions
+from anthology.config.units import paper_thickness_mm
 from anthology.core.model import Book
 from anthology.render.styles import Stylesheet
 

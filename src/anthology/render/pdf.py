@@ -13,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from anthology.config import PrintOptions
+from anthology.config.edition import PrintOptions
 from anthology.core.errors import BuildError, Diagnostic
 from anthology.core.model import Book
 from anthology.render.documents import epub_doc_ids, print_html, show_parts
