@@ -13,14 +13,9 @@ import pytest
 
 from anthology import __version__
 from anthology.core.errors import BuildError
-from anthology.fetch import (
-    USER_AGENT,
-    fetch_pages,
-    fetched_toml,
-    load_fetched,
-    page_file_name,
-    read_url_list,
-)
+from anthology.fetch.options import USER_AGENT, FetchOptions
+from anthology.fetch.pages import fetch_pages, read_url_list
+from anthology.fetch.records import fetched_toml, load_fetched, page_file_name
 
 # A 1×1 GIF and the smallest PNG signature plus header, enough to be taken for images.
 GIF = bytes.fromhex(
@@ -192,7 +187,7 @@ ARRIVAL_JITTER = 0.1
 
 def fetch(urls, sources, **options):
     lines: list[str] = []
-    result = fetch_pages(urls, sources, report=lines.append, **{**FAST, **options})
+    result = fetch_pages(urls, sources, FetchOptions(**{**FAST, **options}), report=lines.append)
     return result, lines
 
 

@@ -12,7 +12,7 @@ from anthology.config.book import ARTICLE_KEYS, BOOK_KEYS, PART_KEYS, load_editi
 from anthology.config.glossary import TERM_KEYS, load_glossary
 from anthology.core.errors import BuildError
 from anthology.core.text import toml_string
-from anthology.init import create_edition, next_steps, title_from_folder
+from anthology.scaffold import create_edition, next_steps, title_from_folder
 
 
 def test_creates_the_skeleton_and_returns_what_it_made(tmp_path):

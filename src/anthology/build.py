@@ -340,7 +340,7 @@ def _with_fetch_records(articles: dict[str, Article], edition: Edition) -> dict[
     """Add the address and retrieval date ``compile fetch`` recorded for each page."""
     if not (edition.sources / "fetched.toml").exists():
         return articles
-    from anthology.fetch import load_fetched  # imports the HTTP client: only when needed
+    from anthology.fetch.records import load_fetched
 
     records = load_fetched(edition.sources)
     updated = {}

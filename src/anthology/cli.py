@@ -580,7 +580,7 @@ def init(folder: Path, title: str | None) -> None:
       compile init my-reader
       compile init paris-commune --title "The Paris Commune"
     """
-    from anthology.init import create_edition, next_steps
+    from anthology.scaffold import create_edition, next_steps
 
     try:
         created = create_edition(folder, title)
@@ -640,7 +640,8 @@ def fetch(
       compile fetch https://example.org/article
       compile fetch --from-file urls.txt --project my-reader
     """
-    from anthology.fetch import fetch_pages, read_url_list
+    from anthology.fetch.options import FetchOptions
+    from anthology.fetch.pages import fetch_pages, read_url_list
 
     wanted = [*urls, *(read_url_list(url_list.read()) if url_list else [])]
     if not wanted:
@@ -655,9 +656,7 @@ def fetch(
         result = fetch_pages(
             wanted,
             project / "sources",
-            refresh=refresh,
-            delay=delay,
-            timeout=timeout,
+            FetchOptions(refresh=refresh, delay=delay, timeout=timeout),
             report=report,
         )
     except BuildError as exc:
