@@ -7,7 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from anthology.cli import EXIT_SKIPPED, main
+from anthology.cli import main
+from anthology.cli.options import EXIT_SKIPPED
 
 
 def _compile(edition: Path, *args: str):

@@ -1,0 +1,100 @@
+"""How a build shows itself: stage lines, progress bars, warnings by file, the summary."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from anthology.cli.options import EXIT_SKIPPED, BuildOptions, fail
+from anthology.core.errors import BuildError
+
+
+def run_build(targets: tuple[str, ...], options: BuildOptions, print_options: dict | None = None):
+    """Build ``targets`` as the command line asked, print the outcome, exit as it says."""
+    from anthology.build import run
+
+    try:
+        result = run(
+            options.project,
+            targets=targets,
+            output=options.output,
+            style=options.style,
+            report=CliReporter(options.quiet, options.verbose),
+            print_options=print_options,
+            keep_going=options.keep_going,
+            jobs=options.jobs,
+        )
+    except BuildError as exc:
+        fail(exc)
+    if not options.quiet:
+        show_diagnostics(result.diagnostics)
+        click.echo(summary(result))
+    for skipped in result.skipped:
+        click.echo(f"Skipped: {skipped.message}", err=True)
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+class CliReporter:
+    """Stage lines on stdout, progress bars on a terminal, decisions with --verbose."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        self.bars = not quiet and sys.stderr.isatty()
+
+    def stage(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+    def each(self, label: str, items, total: int):
+        if not self.bars or total < 20:
+            yield from items
+            return
+        with click.progressbar(items, length=total, label=f"{label:<6}", file=sys.stderr) as bar:
+            yield from bar
+
+    def decision(self, message: str) -> None:
+        if self.verbose:
+            click.echo(f"  {message}")
+
+
+def show_diagnostics(diagnostics: list) -> None:
+    """Warnings grouped by the file they are about."""
+    by_file: dict[str, list] = {}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.file, []).append(diagnostic)
+    for file in sorted(by_file):
+        click.echo(f"{file}:", err=True)
+        for diagnostic in by_file[file]:
+            where = f"line {diagnostic.line}: " if diagnostic.line else ""
+            click.echo(
+                f"  {diagnostic.severity}: {where}{diagnostic.message} [{diagnostic.code}]",
+                err=True,
+            )
+
+
+def summary(result) -> str:
+    """One line: what was built, how big, how long it took."""
+    from anthology.build import counted
+
+    book = result.book
+    words = sum(chapter.article.word_count for chapter in book.chapters)
+    outputs = []
+    for kind, path in result.outputs.items():
+        size = path.stat().st_size
+        extra = f"{counted(result.pages, 'page')}, " if kind == "pdf" and result.pages else ""
+        outputs.append(f"{path.name} ({extra}{_size(size)})")
+    warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
+    return (
+        f"built {counted(len(book.chapters), 'chapter')}, {counted(words, 'word')} "
+        f"in {result.seconds:.1f} s: "
+        + ", ".join(outputs)
+        + (f"; {counted(warnings, 'warning')}" if warnings else "")
+        + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+    )
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
