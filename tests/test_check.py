@@ -14,8 +14,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from anthology.check import Finding, check_epub, epubcheck_findings, summary
+from anthology.check import check_epub, summary
+from anthology.check.epubcheck import epubcheck_findings
 from anthology.cli import main
+from anthology.core.errors import Diagnostic
 
 from .conftest import SOURCES
 
@@ -235,7 +237,7 @@ BROKEN = [
 
 
 @pytest.fixture(scope="module")
-def good_findings(good: Path) -> list[Finding]:
+def good_findings(good: Path) -> list[Diagnostic]:
     """The default edition's findings, with the real epubcheck (run once: a JVM is slow)."""
     return check_epub(good)
 
@@ -322,7 +324,7 @@ def test_epubcheck_messages_become_findings() -> None:
 
 
 def test_summary_counts_each_severity() -> None:
-    findings = [Finding("a", "error", "x", "m"), Finding("b", "info", "x", "m")]
+    findings = [Diagnostic("a", "error", "x", "m"), Diagnostic("b", "info", "x", "m")]
     assert summary(findings) == "1 error, 0 warnings, 1 info"
 
 

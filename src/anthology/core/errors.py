@@ -31,20 +31,21 @@ class SourceError(BuildError):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """Something a stage wants the user to know; only the CLI prints it.
+    """Something a stage or a check wants the user to know; only the CLI prints it.
 
-    Codes are stable (``clean-001``) so editors and tests can refer to them.
+    Codes are stable (``clean-001``, ``link-broken``) so editors and tests can refer to them.
     """
 
     code: str
-    severity: str  # "info" | "warning"
-    file: str
+    severity: str  # "error" | "warning" | "info"
+    file: str  # a path; "" for the book as a whole
     message: str
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{self.severity}: {where}: {self.message} [{self.code}]"
+        """One line: ``FILE[:LINE]: SEVERITY CODE: MESSAGE``."""
+        where = f"{self.file}:{self.line}" if self.line else (self.file or "(book)")
+        return f"{where}: {self.severity} {self.code}: {self.message}"
 
 
 def display_path(path: Path, root: Path) -> str:
