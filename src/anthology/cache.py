@@ -30,7 +30,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("anthology")
     names: list[str] = []
-    for name in ("sources.py", "config.py", "config", "core", "clean"):
+    for name in ("sources.py", "config", "core", "clean"):
         names.extend(_files(package.joinpath(name), name))
     for name in sorted(names):
         digest.update(name.encode() + b"\0" + package.joinpath(name).read_bytes() + b"\0")
