@@ -13,7 +13,7 @@ from anthology.fetch.client import Body, Client, Fail, Skip
 from anthology.fetch.options import FetchOptions
 
 # Attributes a page may keep an image's address in, in the order the cleaner reads them
-# (anthology.clean.html._image_url); all but the one chosen are dropped when rewriting.
+# (anthology.clean.html.walker._image_url); all but the one chosen are dropped when rewriting.
 IMAGE_ATTRS = (
     "data-src",
     "data-original",
