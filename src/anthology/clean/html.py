@@ -39,6 +39,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 from bs4.element import NavigableString, PreformattedString
 from lxml import etree
 
+from anthology.clean import pagetype
 from anthology.clean.metadata import parse_date, short_title
 from anthology.clean.rules import Rules, SiteRule, default_rules
 from anthology.clean.typography import smarten
@@ -403,6 +404,7 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
 def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     root = _parse(page, limits)
     meta = _metadata(root, page)
+    signs = pagetype.page_features(root, meta.url)  # page type: read before anything is removed
     body = _body(root)
     dropped: list[Dropped] = []
     _strip_never(body)
@@ -425,7 +427,11 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     blocks = _tidy_blocks(out, meta, rules)
     if site and site.phrases:
         blocks = _drop_site_phrases(blocks, site, out)
+    signs = pagetype.kept_features(signs, [_block_text(b) for b in blocks])
     _check_article(page, meta, blocks, out)
+    kind = pagetype.classify(signs)
+    if kind.refused:
+        raise SourceError(f"not an article: {kind.reason}", page.shown)
     return Article(
         source=page.name,
         title=short_title(meta.title) or _title_from_name(page.name),
