@@ -33,13 +33,14 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+import anthology.clean.pagetype as pagetype
 from anthology.clean.html.content import hand_over, main_content
 from anthology.clean.html.furniture import strip_furniture
 from anthology.clean.html.metadata import read_metadata
 from anthology.clean.html.parse import parse_page
 from anthology.clean.html.prune import strip_never
 from anthology.clean.html.site import apply_site_rule, drop_site_phrases
-from anthology.clean.html.tidy import check_article, tidy_blocks, title_from_name
+from anthology.clean.html.tidy import block_text, check_article, tidy_blocks, title_from_name
 from anthology.clean.html.tree import body_of, is_inside, measure
 from anthology.clean.html.walker import Out, Walker
 from anthology.clean.metadata import short_title
@@ -80,6 +81,7 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
 def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     root = parse_page(page, limits)
     meta = read_metadata(root, page)
+    signs = pagetype.page_features(root, meta.url)  # page type: read before anything is removed
     body = body_of(root)
     dropped: list[Dropped] = []
     strip_never(body)
@@ -102,7 +104,11 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     blocks = tidy_blocks(out, meta, rules)
     if site and site.phrases:
         blocks = drop_site_phrases(blocks, site, out)
+    signs = pagetype.kept_features(signs, [block_text(b) for b in blocks])
     check_article(page, meta, blocks, out)
+    kind = pagetype.classify(signs)
+    if kind.refused:
+        raise SourceError(f"not an article: {kind.reason}", page.shown)
     return Article(
         source=page.name,
         title=short_title(meta.title) or title_from_name(page.name),

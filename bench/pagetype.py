@@ -1,0 +1,287 @@
+"""Page-type benchmark and trainer: is it an article, or a listing, product, collection,
+service or forum page?
+
+Reads every page of the broad development set (``wcxb-dev``, seven page types) and of the
+ScrapingHub set (181 news articles), runs the HTML cleaner on each with the page-type model
+switched off to collect ``anthology.clean.pagetype`` features (and what the cleaner's other
+checks already refuse), then cross-validates a model grouped by site (``domain``: never the
+same site in training and test) and prints the confusion matrix of the seven page types
+against kept/refused, per-type refusal rates and the articles refused.
+
+Documentation and essays count as articles. The refusal threshold is chosen on the
+out-of-fold probabilities so that at most ``--max-false`` of the articles are refused.
+
+    python bench/pagetype.py [--wcxb DIR] [--extraction DIR] [--features FILE] [--write]
+
+``--write`` fits the model on every page and writes ``src/anthology/clean/rules/
+pagetype-model.json`` (needs scikit-learn: ``pip install -e .[train]``). ``--features FILE``
+keeps the collected features in FILE and reads them from there next time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from unittest import mock
+from urllib.parse import urlsplit
+
+from anthology.clean import pagetype
+from anthology.clean.html import clean_html
+from anthology.clean.rules import default_rules
+from anthology.core.errors import SourceError
+from anthology.sources import Page, decode
+
+try:  # run as ``python bench/pagetype.py`` or imported as ``bench.pagetype``
+    from extraction import page_bytes, read_rows
+except ImportError:  # pragma: no cover
+    from bench.extraction import page_bytes, read_rows
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+MODEL = Path(__file__).resolve().parents[1] / "src/anthology/clean/rules/pagetype-model.json"
+TYPES = ("article", "documentation", "listing", "product", "collection", "service", "forum")
+CLASSES = ("article", "listing", "product", "collection", "service", "forum")
+SEED = 0
+FOLDS = 5
+
+
+def label(page_type: str) -> str:
+    """The model's class for a benchmark page type (documentation is kept as an article)."""
+    return "article" if page_type == "documentation" else page_type
+
+
+def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
+    """Features of every page of one dataset, with what the cleaner's other checks say."""
+    rules = default_rules()
+    rows = read_rows(data)
+    found = []
+    for row in rows:
+        text = decode(page_bytes(data, row["id"]), "html") or ""
+        name = f"{row['id']}.html"
+        page = Page(path=Path("sources") / name, name=name, shown=name, kind="html", text=text)
+        captured: dict = {}
+
+        def capture(features, texts, _captured=captured):
+            _captured["features"] = kept(features, texts)
+            return _captured["features"]
+
+        refused = ""
+        start = time.perf_counter()
+        with (
+            mock.patch.object(pagetype, "kept_features", capture),
+            mock.patch.object(pagetype, "classify", lambda f: pagetype.PageType("article", 0.0)),
+        ):
+            try:
+                clean_html(page, rules)
+            except SourceError as exc:
+                refused = str(exc).split(": ", 1)[-1]
+        elapsed = time.perf_counter() - start
+        page_type = row.get("page_type") or default_type
+        domain = row.get("domain") or (urlsplit(row.get("url") or "").hostname or row["id"])
+        found.append(
+            {
+                "dataset": dataset,
+                "id": row["id"],
+                "page_type": page_type,
+                "domain": domain.lower().removeprefix("www."),
+                "refused": refused,
+                "features": captured.get("features"),
+                "seconds": elapsed,
+            }
+        )
+    return found
+
+
+kept = pagetype.kept_features
+
+
+def matrix(samples: list[dict]):
+    import numpy as np
+
+    names = sorted({k for s in samples for k in s["features"]})
+    x = np.array([[float(s["features"].get(n, 0.0)) for n in names] for s in samples])
+    y = np.array([CLASSES.index(label(s["page_type"])) for s in samples])
+    groups = np.array([s["domain"] for s in samples])
+    return names, x, y, groups
+
+
+def gbt():
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(
+        n_estimators=150,
+        learning_rate=0.1,
+        max_depth=3,
+        subsample=0.8,
+        min_samples_leaf=5,
+        random_state=SEED,
+    )
+
+
+def out_of_fold(x, y, groups, make) -> list[list[float]]:
+    """Class probabilities for every page from a model that never saw its site."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    probabilities = np.zeros((len(y), len(CLASSES)))
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        model = make()
+        model.fit(x[train], y[train])
+        columns = list(model.classes_)
+        for k, cls in enumerate(columns):
+            probabilities[test, cls] = model.predict_proba(x[test])[:, k]
+    return probabilities
+
+
+def choose_threshold(p_not: list[float], is_article: list[bool], max_false: float) -> float:
+    """The lowest threshold that refuses at most ``max_false`` of the articles."""
+    articles = sorted((p for p, a in zip(p_not, is_article, strict=True) if a), reverse=True)
+    allowed = int(max_false * len(articles))
+    # refuse when p >= threshold: the (allowed+1)-th highest article must stay below it
+    return min(1.0, articles[allowed] + 1e-6) if allowed < len(articles) else 0.0
+
+
+def report(samples: list[dict], p_not, kinds, threshold: float) -> None:
+    """Confusion matrix (page type -> kept/refused), per-type refusal rates, refused articles."""
+    rows: dict[str, Counter] = defaultdict(Counter)
+    refused_articles = []
+    for s, p, kind in zip(samples, p_not, kinds, strict=True):
+        key = s["page_type"] if s["dataset"] == "wcxb-dev" else "extraction (articles)"
+        by_model = p >= threshold
+        by_checks = bool(s["refused"])
+        rows[key]["pages"] += 1
+        rows[key]["model"] += by_model
+        rows[key]["checks"] += by_checks
+        rows[key]["refused"] += by_model or by_checks
+        if by_model and label(s["page_type"]) != "article":
+            rows[key]["right kind"] += kind == label(s["page_type"])
+        if label(s["page_type"]) == "article" and by_model:
+            refused_articles.append((p, s, kind))
+    print(f"threshold on P(not an article): {threshold:.3f}\n")
+    print(
+        "| page type | pages | kept | refused | refused % | by model | by other checks "
+        "| model's kind right |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    order = [*TYPES, "extraction (articles)"]
+    for key in order:
+        r = rows.get(key)
+        if not r:
+            continue
+        print(
+            f"| {key} | {r['pages']} | {r['pages'] - r['refused']} | {r['refused']} "
+            f"| {100 * r['refused'] / r['pages']:.1f} | {r['model']} | {r['checks']} "
+            f"| {r['right kind'] if label(key) != 'article' and key in TYPES else ''} |"
+        )
+    non = [r for k, r in rows.items() if k in TYPES and label(k) != "article"]
+    pages = sum(r["pages"] for r in non)
+    print(
+        f"\nnon-articles refused: {sum(r['refused'] for r in non)}/{pages} "
+        f"({100 * sum(r['refused'] for r in non) / pages:.1f}%), by the model alone "
+        f"{sum(r['model'] for r in non)}/{pages}"
+    )
+    print(f"articles refused by the model: {len(refused_articles)}")
+    for p, s, kind in sorted(refused_articles, key=lambda t: -t[0]):
+        print(f"  {s['dataset']} {s['id']} {s['page_type']} {s['domain']}: {kind} ({p:.2f})")
+
+
+def export(model, names: list[str], threshold: float, smallest: dict[str, int]) -> dict:
+    """The fitted gradient-boosted trees as plain lists: [feature, threshold, left, right]."""
+    from sklearn.tree import _tree as sktree
+
+    rate = model.learning_rate
+    trees: list[list] = [[] for _ in CLASSES]
+    for stage in model.estimators_:
+        for k, regressor in enumerate(stage):
+            t = regressor.tree_
+            nodes = []
+            for i in range(t.node_count):
+                if t.children_left[i] == sktree.TREE_LEAF:
+                    nodes.append([-1, round(float(t.value[i][0][0]) * rate, 6), 0, 0])
+                else:
+                    nodes.append(
+                        [
+                            int(t.feature[i]),
+                            float(t.threshold[i]),
+                            int(t.children_left[i]),
+                            int(t.children_right[i]),
+                        ]
+                    )
+            trees[k].append(nodes)
+    prior = model.init_.class_prior_
+    import math
+
+    bias = [math.log(max(float(p), 1e-12)) for p in prior]
+    return {
+        "version": 1,
+        "kind": "gradient-boosted trees, softmax over classes",
+        "trained_on": "wcxb-dev (1,334 pages, 7 page types) and the ScrapingHub extraction set",
+        "threshold": round(threshold, 4),
+        # pages smaller than any it learned from (elements; links of a page kept by the
+        # cleaner's other checks) are not judged
+        "min_elements": smallest["elements"],
+        "min_links": smallest["links"],
+        "classes": list(CLASSES),
+        "features": names,
+        "bias": bias,
+        "trees": trees,
+    }
+
+
+def smallest(samples: list[dict]) -> dict[str, int]:
+    """The least elements of any page, and links of any page the cleaner's checks keep."""
+    elements = min(s["features"]["elements"] for s in samples)
+    links = min(s["features"]["links"] for s in samples if not s["refused"])
+    return {"elements": int(0.8 * elements), "links": int(links)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--wcxb", type=Path, default=BENCHMARKS / "wcxb-dev")
+    parser.add_argument("--extraction", type=Path, default=BENCHMARKS / "extraction")
+    parser.add_argument("--features", type=Path, help="keep (and reuse) the features here")
+    parser.add_argument("--max-false", type=float, default=0.005, help="articles refused (share)")
+    parser.add_argument("--write", action="store_true", help="write the packaged model")
+    args = parser.parse_args(argv)
+
+    if args.features and args.features.exists():
+        samples = json.loads(args.features.read_text(encoding="utf-8"))
+    else:
+        samples = collect(args.wcxb, "wcxb-dev", None)
+        samples += collect(args.extraction, "extraction", "article")
+        if args.features:
+            args.features.write_text(json.dumps(samples), encoding="utf-8")
+    seconds = [s["seconds"] for s in samples]
+    print(f"pages: {len(samples)}, cleaning {1000 * sum(seconds) / len(seconds):.1f} ms/page\n")
+    usable = [s for s in samples if s["features"] is not None]
+    if len(usable) < len(samples):
+        print(f"{len(samples) - len(usable)} pages refused before the page type is read:")
+        for s in samples:
+            if s["features"] is None:
+                print(f"  {s['dataset']} {s['id']} {s['page_type']}: {s['refused']}")
+    names, x, y, groups = matrix(usable)
+    probabilities = out_of_fold(x, y, groups, gbt)
+    p_not = [1.0 - float(p[0]) for p in probabilities]
+    kinds = [CLASSES[1 + int(max(range(5), key=lambda k: p[1 + k]))] for p in probabilities]
+    is_article = [label(s["page_type"]) == "article" for s in usable]
+    threshold = choose_threshold(p_not, is_article, args.max_false)
+    print(f"cross-validated by site ({FOLDS} folds, {len(set(groups))} sites)")
+    report(usable, p_not, kinds, threshold)
+    if args.write:
+        model = gbt().fit(x, y)
+        MODEL.write_text(
+            json.dumps(
+                export(model, names, threshold, smallest(usable)),
+                separators=(",", ":"),
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"\nwrote {MODEL}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
