@@ -268,14 +268,16 @@ def clean_edition(
     report: Reporter | Callable[[str], None] = lambda message: None,
     skipped: list[SourceError] | None = None,
     jobs: int = 0,
+    every: bool = False,
 ) -> tuple[Edition, dict[str, Article]]:
     """Config, load and clean: the edition and its articles, keyed by source name.
 
-    Args and errors as for ``prepare``.
+    Args as for ``prepare``; ``every`` cleans every page in sources/, not only those that
+    book.toml's parts list (``compile plan`` places the others).
     """
     report = _reporter(report)
     edition = load_edition(root)
-    paths = discover(edition)
+    paths = discover(replace(edition, parts=()) if every else edition)
     articles, errors = _clean_pages(paths, edition, report, jobs, skipped is not None)
     if errors and (skipped is None or not articles):
         raise PageErrors(errors)

@@ -505,7 +505,7 @@ def plan_command(project: Path, show: bool) -> None:
 
     skipped: list = []
     try:
-        edition, articles = clean_edition(project, skipped=skipped)
+        edition, articles = clean_edition(project, skipped=skipped, every=True)
     except BuildError as exc:
         _fail(exc)
     for error in skipped:
