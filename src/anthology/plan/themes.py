@@ -162,6 +162,10 @@ class _Corpus:
         except ValueError:  # too few articles or words for those bounds
             vectorizer = TfidfVectorizer(analyzer=lambda w: w.lemmas, sublinear_tf=True)
             self.matrix = vectorizer.fit_transform(self.words)
+        self.titles: list[set[str]] = []
+        for a in articles:
+            title = words(a.title, stop)
+            self.titles.append(set(title.lemmas) | set(title.pairs))
         self.df: Counter = Counter()
         for w in self.words:
             self.df.update(set(w.lemmas) | set(w.pairs))
@@ -238,7 +242,9 @@ class _Corpus:
                 continue
             outside = (self.df[term] - df_in) / rest if rest else 0.0
             depth = weight[term] / df_in  # how much the articles that use it say about it
-            score = (share - outside) * math.sqrt(share) * depth
+            # Words the authors put in their titles are the ones an editor would use.
+            titled = sum(term in self.titles[i] for i in members) / size
+            score = (share - outside) * math.sqrt(share) * depth * (1 + titled)
             if " " in term:
                 score *= 1.2  # a phrase names a theme better than either word alone
             if score > 0:
