@@ -7,21 +7,26 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from anthology.config.edition import ArticleEntry, Edition
 from anthology.core.model import Article, Book, Chapter, Heading, Part, map_fragments
 from anthology.core.text import dashes_for, sets_em_dashes, slugify, smarten, strip_tags, to_html
 
+if TYPE_CHECKING:
+    from anthology.plan import Plan
+
 # A fixed namespace so that the same edition always gets the same identifier.
 _NAMESPACE = uuid.UUID("6f2a7c7e-3b1e-4f51-9a43-1c5b1f0e9d17")
 
 
-def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
+def assemble(edition: Edition, articles: dict[str, Article], plan: Plan | None = None) -> Book:
     """Build the ``Book`` from the edition and its articles, keyed by source name.
 
     Args:
         edition: the validated edition.
         articles: every cleaned article, keyed by its source name (as in ``book.toml``).
+        plan: the themed parts to use when ``book.toml`` lists none.
 
     Returns:
         The book in reading order, with stable ids for parts, chapters and headings.
@@ -35,6 +40,16 @@ def assemble(edition: Edition, articles: dict[str, Article]) -> Book:
                 [(e, articles[e.source]) for e in p.articles if e.source in articles],
             )
             for p in edition.parts
+        ]
+        layout = [entry for entry in layout if entry[2]]
+    elif plan is not None and plan.parts:
+        layout = [
+            (
+                p.title,
+                "",
+                [(ArticleEntry(source=s), articles[s]) for s in p.sources if s in articles],
+            )
+            for p in plan.parts
         ]
         layout = [entry for entry in layout if entry[2]]
     else:

@@ -107,10 +107,12 @@ def run(
     started = time.perf_counter()
     report = _reporter(report)
     skipped: list[SourceError] = []
-    edition, book = prepare(root, report, skipped if keep_going else None, jobs)
+    notes: list[Diagnostic] = []
+    edition, book = prepare(root, report, skipped if keep_going else None, jobs, notes)
     if print_options:
         edition = replace(edition, print=replace(edition.print, **print_options))
     result = BuildResult(book=book, skipped=skipped)
+    result.diagnostics.extend(notes)
     result.diagnostics.extend(_unlisted(edition))
     style = style or edition.style
     # The PDF first: its layout gives the EPUB the print edition's page numbers.
@@ -220,8 +222,9 @@ def prepare(
     report: Reporter | Callable[[str], None] = lambda message: None,
     skipped: list[SourceError] | None = None,
     jobs: int = 0,
+    notes: list[Diagnostic] | None = None,
 ) -> tuple[Edition, Book]:
-    """Config, load, clean, assemble and link: the book every renderer starts from.
+    """Config, load, clean, plan, assemble and link: the book every renderer starts from.
 
     Args:
         root: the edition folder.
@@ -229,13 +232,53 @@ def prepare(
         skipped: when given, pages that cannot be read or cleaned are added to it and left
             out of the book instead of stopping the build.
         jobs: processes for cleaning; 0 picks one per core for large editions.
+        notes: when given, the plan's warnings (near-duplicates left out) are added to it.
 
     Raises:
         BuildError: bad input, with one line per bad page.
     """
     report = _reporter(report)
+    edition, articles = clean_edition(root, report, skipped, jobs)
+    themes = None
+    if not (edition.configured and edition.parts):
+        from anthology.plan import plan
+
+        themes = plan(list(articles.values()))
+        report.stage(
+            f"plan: {counted(len(themes.parts), 'part')} by theme, as book.toml lists none "
+            "(compile plan writes them to sources/book.toml to keep and edit)"
+        )
+        if notes is not None:
+            notes.extend(
+                Diagnostic("plan-001", "warning", f"{edition.sources.name}/{d.source}", d.reason)
+                for d in themes.duplicates
+            )
+    book = link_glossary(assemble(edition, articles, themes), edition.glossary, edition.index_extra)
+    links = sum(1 for o in book.occurrences if o.first)
+    report.stage(
+        f"assemble: {counted(len(book.parts), 'part')}, "
+        f"{counted(len(book.chapters), 'chapter')}, "
+        f"{counted(len(book.glossary), 'glossary entry', 'glossary entries')} "
+        f"({counted(links, 'link')}), {counted(len(book.index), 'index entry', 'index entries')}"
+    )
+    return edition, book
+
+
+def clean_edition(
+    root: Path,
+    report: Reporter | Callable[[str], None] = lambda message: None,
+    skipped: list[SourceError] | None = None,
+    jobs: int = 0,
+    every: bool = False,
+) -> tuple[Edition, dict[str, Article]]:
+    """Config, load and clean: the edition and its articles, keyed by source name.
+
+    Args as for ``prepare``; ``every`` cleans every page in sources/, not only those that
+    book.toml's parts list (``compile plan`` places the others).
+    """
+    report = _reporter(report)
     edition = load_edition(root)
-    paths = discover(edition)
+    paths = discover(replace(edition, parts=()) if every else edition)
     articles, errors = _clean_pages(paths, edition, report, jobs, skipped is not None)
     if errors and (skipped is None or not articles):
         raise PageErrors(errors)
@@ -250,15 +293,7 @@ def prepare(
             )
     words = sum(a.word_count for a in articles.values())
     report.stage(f"clean: {counted(len(articles), 'article')}, {counted(words, 'word')}")
-    book = link_glossary(assemble(edition, articles), edition.glossary, edition.index_extra)
-    links = sum(1 for o in book.occurrences if o.first)
-    report.stage(
-        f"assemble: {counted(len(book.parts), 'part')}, "
-        f"{counted(len(book.chapters), 'chapter')}, "
-        f"{counted(len(book.glossary), 'glossary entry', 'glossary entries')} "
-        f"({counted(links, 'link')}), {counted(len(book.index), 'index entry', 'index entries')}"
-    )
-    return edition, book
+    return edition, articles
 
 
 PARALLEL_FROM = 24  # pages to clean before more processes pay for their start-up

@@ -40,6 +40,7 @@ for command in (
     edition.init,
     edition.fetch,
     edition.glossary,
+    edition.plan_command,
     edition.style,
     watch.watch,
 ):

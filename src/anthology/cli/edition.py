@@ -53,6 +53,54 @@ def suggest(project: Path, limit: int) -> None:
     click.echo(suggestions_toml(suggest_terms(book, edition.glossary, limit)), nl=False)
 
 
+@click.command(name="plan")
+@project_option()
+@click.option("--print", "show", is_flag=True, help="Show the plan as a table; write nothing.")
+def plan_command(project: Path, show: bool) -> None:
+    """Propose the book's parts: articles grouped by theme, named and ordered.
+
+    Writes the plan to sources/book.toml as a commented draft to edit. When book.toml
+    already lists parts, it keeps them and every edit (titles, order, intros, comments) and
+    adds each page no part lists to the part it fits best. Near-duplicate pages are left out
+    and named.
+
+    \b
+    Examples:
+      compile plan --print             show the parts without writing
+      compile plan                     write or update sources/book.toml
+    """
+    from anthology.build import clean_edition
+    from anthology.core.files import write_atomic
+    from anthology.plan import plan
+    from anthology.plan.draft import draft, table
+
+    skipped: list = []
+    try:
+        edition, articles = clean_edition(project, skipped=skipped, every=True)
+    except BuildError as exc:
+        fail(exc)
+    for error in skipped:
+        click.echo(f"Skipped: {error.message} (not planned)", err=True)
+    result = plan(list(articles.values()))
+    if show:
+        click.echo(table(result, articles.values()), nl=False)
+        return
+    path = edition.sources / "book.toml"
+    existing = path.read_text(encoding="utf-8") if path.exists() else None
+    text = draft(result, articles.values(), edition.title, existing)
+    if text == existing:
+        click.echo(f"{edition.sources.name}/book.toml: up to date, every page has its part")
+        return
+    write_atomic(path, text.encode("utf-8"))
+    verb = "updated" if existing else "written"
+    added = "new pages added to their best parts" if existing and edition.parts else (
+        f"{len(result.parts)} parts, {len(result.sources)} articles"
+    )
+    click.echo(f"{edition.sources.name}/book.toml {verb}: {added}")
+    for duplicate in result.duplicates:
+        click.echo(f"Left out: {edition.sources.name}/{duplicate.source}, {duplicate.reason}")
+
+
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", "-t", default=None, help="The book's title (default: from FOLDER).")
