@@ -243,14 +243,20 @@ def prepare(
     if not (edition.configured and edition.parts):
         from anthology.plan import plan
 
-        themes = plan(list(articles.values()))
+        themes = plan(list(articles.values())).with_copies()
         report.stage(
             f"plan: {counted(len(themes.parts), 'part')} by theme, as book.toml lists none "
             "(compile plan writes them to sources/book.toml to keep and edit)"
         )
         if notes is not None:
             notes.extend(
-                Diagnostic("plan-001", "warning", f"{edition.sources.name}/{d.source}", d.reason)
+                Diagnostic(
+                    "plan-001",
+                    "warning",
+                    f"{edition.sources.name}/{d.source}",
+                    f"a near-duplicate of {d.kept}: both are in the book "
+                    "(compile plan leaves this one out of its draft)",
+                )
                 for d in themes.duplicates
             )
     book = link_glossary(assemble(edition, articles, themes), edition.glossary, edition.index_extra)
