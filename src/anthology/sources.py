@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anthology.config.edition import Edition
-from anthology.core.errors import SourceError, display_path
+from anthology.core.errors import Diagnostic, SourceError, display_path
 from anthology.core.limits import Limits, format_size
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -110,6 +110,26 @@ def _page_bytes(path: Path, shown: str, limits: Limits) -> bytes:
             shown,
         )
     return data
+
+
+def unlisted(edition: Edition) -> list[Diagnostic]:
+    """A warning for each page in sources/ that book.toml's parts leave out."""
+    if not (edition.configured and edition.parts):
+        return []
+    listed = {entry.source for part in edition.parts for entry in part.articles}
+    return [
+        Diagnostic(
+            "load-001",
+            "warning",
+            f"{edition.sources.name}/{path.name}",
+            "not listed in book.toml's parts, so not in the book",
+        )
+        for path in sorted(edition.sources.iterdir())
+        if path.is_file()
+        and not path.name.startswith(".")
+        and page_kind(path)
+        and path.name not in listed
+    ]
 
 
 def image_problem(path: Path, limits: Limits) -> str:
