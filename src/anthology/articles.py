@@ -1,7 +1,7 @@
 """The clean stage for a whole edition: its pages → articles, keyed by source name.
 
-Pages are read, taken from the cache where they have not changed, cleaned in worker processes
-where there are enough of them, lose the text repeated across a site's pages and gain the address
+Pages come from the cache where they have not changed, are cleaned in worker processes where
+there are enough of them, lose the text repeated across a site's pages and gain the address
 ``compile fetch`` recorded for them.
 """
 
@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 
 from anthology import messages
 from anthology.clean import clean
@@ -19,9 +18,10 @@ from anthology.clean.across import drop_repeated_across
 from anthology.clean.rules import edition_rules
 from anthology.config.edition import Edition
 from anthology.core.errors import BuildError, SourceError
+from anthology.core.limits import Limits
 from anthology.core.model import Article
 from anthology.messages import Reporter, as_reporter
-from anthology.sources import read_page
+from anthology.sources import PageFile, decode_page
 
 PARALLEL_FROM = 24  # pages to clean before more processes pay for their start-up
 
@@ -44,7 +44,7 @@ class Cleaned:
 
 
 def clean_pages(
-    paths: list[Path],
+    pages: list[PageFile],
     edition: Edition,
     report: Reporter | Callable[[str], None] = lambda message: None,
     *,
@@ -54,7 +54,7 @@ def clean_pages(
     """The clean stage: every page cleaned into an article, in the order of ``pages``.
 
     Args:
-        paths: the page files, as ``sources.discover`` finds them.
+        pages: the pages, as ``sources.load`` gives them.
         edition: the edition (its site rules, limits, cache and fetch records).
         report: a ``Reporter``, or a function called with one line per stage.
         keep_going: leave out the pages that cannot be read or cleaned (listed in the
@@ -65,7 +65,7 @@ def clean_pages(
         PageErrors: a page cannot be read or cleaned (or none can, with ``keep_going``).
     """
     report = as_reporter(report)
-    articles, errors = _clean_all(paths, edition, report, jobs, keep_going)
+    articles, errors = _clean_all(pages, edition, report, jobs, keep_going)
     if errors and (not keep_going or not articles):
         raise PageErrors(errors)
     articles = drop_repeated_across(articles)
@@ -78,58 +78,65 @@ def clean_pages(
     return Cleaned(articles, tuple(errors) if keep_going else ())
 
 
-def _clean_all(
-    paths: list[Path], edition: Edition, report: Reporter, jobs: int, keep_going: bool
-) -> tuple[dict[str, Article], list[SourceError]]:
-    """Read and clean every page, from the cache where it can, in parallel where it pays.
+def clean_page(page: PageFile, rules, limits: Limits | None = None) -> Article:
+    """One page file decoded and cleaned into an article.
 
-    The articles come back in the order of ``paths`` whatever the number of processes.
+    Args:
+        page: the page, as ``sources.load_page`` gives it.
+        rules: the cleaning rules (``clean.rules.edition_rules``).
+        limits: book.toml's [limits] (None: the defaults).
+
+    Raises:
+        SourceError: the page cannot be read or is not an article.
     """
+    limits = limits or Limits()
+    return clean(decode_page(page, limits), rules, limits=limits)
+
+
+def _clean_all(
+    pages: list[PageFile], edition: Edition, report: Reporter, jobs: int, keep_going: bool
+) -> tuple[dict[str, Article], list[SourceError]]:
+    """Clean every page, from the cache where it can, in parallel where it pays."""
     from anthology.cache import ArticleCache, edition_fingerprint
 
     limits = repr(getattr(edition, "limits", ""))
     store = ArticleCache(
         edition.root / "build" / ".cache" / "articles", edition_fingerprint(edition.sources, limits)
     )
-    found: dict[Path, Article] = {}
-    keys: dict[Path, str] = {}
-    for path in paths:
-        try:
-            keys[path] = store.key(_page_name(path, edition), path.read_bytes())
-        except OSError:
-            continue  # read_page reports it
-        cached = store.get(keys[path], _page_name(path, edition))
+    found: dict[int, Article] = {}
+    keys: dict[int, str] = {}
+    for index, page in enumerate(pages):
+        if page.problem:
+            continue  # reported in order with the pages that cannot be cleaned
+        keys[index] = store.key(page.name, page.data)
+        cached = store.get(keys[index], page.name)
         if cached is not None:
-            found[path] = cached
-    todo = [path for path in paths if path not in found]
+            found[index] = cached
+    todo = [index for index in range(len(pages)) if index not in found]
     rules = edition_rules(edition.sources) if todo else None
     workers = jobs or (min(os.cpu_count() or 1, 8) if len(todo) >= PARALLEL_FROM else 1)
     errors: list[SourceError] = []
-    for path, outcome in zip(todo, _cleaned(todo, edition, rules, workers, report), strict=True):
+    outcomes = _cleaned([pages[i] for i in todo], edition, rules, workers, report)
+    for index, outcome in zip(todo, outcomes, strict=True):
         if isinstance(outcome, Article):
-            found[path] = outcome
+            found[index] = outcome
         else:
             errors.append(SourceError(outcome))
     if not errors or keep_going:
         # A build that stops leaves build/ as it was, the cache included.
-        for path in todo:
-            if path in found and path in keys:
-                store.put(keys[path], found[path])
+        for index in todo:
+            if index in found and index in keys:
+                store.put(keys[index], found[index])
         store.prune()
-    report.stage(messages.loaded(len(paths), edition.sources.name, store.hits))
-    return {found[p].source: found[p] for p in paths if p in found}, errors
+    report.stage(messages.loaded(len(pages), edition.sources.name, store.hits))
+    return {found[i].source: found[i] for i in range(len(pages)) if i in found}, errors
 
 
-def _page_name(path: Path, edition: Edition) -> str:
-    sources = edition.sources
-    return str(path.relative_to(sources)) if path.is_relative_to(sources) else path.name
-
-
-def _cleaned(todo: list[Path], edition: Edition, rules, workers: int, report: Reporter):
+def _cleaned(todo: list[PageFile], edition: Edition, rules, workers: int, report: Reporter):
     """Each page cleaned (an Article) or its one-line error (a str), in order."""
     if not todo:
         return []
-    task = partial(_clean_one, edition=edition, rules=rules)
+    task = partial(_clean_one, limits=edition.limits, rules=rules)
     if workers <= 1 or len(todo) < 2:
         return report.each("clean", map(task, todo), len(todo))
     from concurrent.futures import ProcessPoolExecutor
@@ -139,10 +146,10 @@ def _cleaned(todo: list[Path], edition: Edition, rules, workers: int, report: Re
         return list(report.each("clean", pool.map(task, todo, chunksize=chunk), len(todo)))
 
 
-def _clean_one(path: Path, edition: Edition, rules) -> Article | str:
-    """Read and clean one page; a bad page gives its error line (a str crosses processes)."""
+def _clean_one(page: PageFile, limits: Limits, rules) -> Article | str:
+    """Decode and clean one page; a bad page gives its error line (a str crosses processes)."""
     try:
-        return clean(read_page(path, edition), rules, limits=edition.limits)
+        return clean_page(page, rules, limits)
     except SourceError as exc:
         return exc.message
 

@@ -18,7 +18,7 @@ from anthology.glossary import link_glossary
 from anthology.messages import Reporter, as_reporter, counted
 from anthology.outputs import Outputs
 from anthology.render.targets import renderer_for
-from anthology.sources import discover, unlisted
+from anthology.sources import load, unlisted
 
 TARGETS = ("epub", "pdf")
 
@@ -61,8 +61,8 @@ def run(
     """
     started, report = time.perf_counter(), as_reporter(report)
     edition = load_edition(root)
-    paths = discover(edition)
-    cleaned = clean_pages(paths, edition, report, keep_going=keep_going, jobs=jobs)
+    pages = load(edition)
+    cleaned = clean_pages(pages, edition, report, keep_going=keep_going, jobs=jobs)
     book = assemble_book(edition, cleaned.articles, report)
     edition, style = with_print_options(edition, print_options), style or edition.style
     renderers = {target: renderer_for(target, edition, style, jobs) for target in targets}
@@ -99,8 +99,8 @@ def prepare(
     """
     report = as_reporter(report)
     edition = load_edition(root)
-    paths = discover(edition)
-    cleaned = clean_pages(paths, edition, report, keep_going=skipped is not None, jobs=jobs)
+    pages = load(edition)
+    cleaned = clean_pages(pages, edition, report, keep_going=skipped is not None, jobs=jobs)
     if skipped is not None:
         skipped.extend(cleaned.skipped)
     return edition, assemble_book(edition, cleaned.articles, report)
