@@ -73,8 +73,15 @@ def run(
         made = [printed] if printed else []
         made += [render_ebook(r, book, starts, outputs, report) for r in renderers.values()]
         kept = outputs.keep()
+    return result_of(book, edition, cleaned, made, kept, started)
+
+
+def result_of(
+    book: Book, edition: Edition, cleaned, made: list, kept: dict, started: float
+) -> BuildResult:
+    """What a build made and has to say: the books, the warnings, the pages left out."""
     diagnostics = [*unlisted(edition), *(d for rendered in made for d in rendered.diagnostics)]
-    pages = printed.pages if printed else 0
+    pages = next((rendered.pages for rendered in reversed(made) if rendered.pages), 0)
     seconds = time.perf_counter() - started
     return BuildResult(book, kept, diagnostics, list(cleaned.skipped), pages, seconds)
 
