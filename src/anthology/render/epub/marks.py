@@ -40,7 +40,21 @@ def mark_pages(xhtml: str, starts: list[PageStart]) -> str:
 
 # Elements that can have no content, so never a marker inside them (HTML's void elements).
 _VOID = frozenset(
-    "area base br col embed hr img input link meta source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 
 
