@@ -523,7 +523,7 @@ def _heading_text(heading: etree._Element) -> str:
                 parts.append(child.tail)
 
     walk(heading)
-    return _title_text(" ".join(parts))
+    return _title_text("".join(parts))
 
 
 def _pieces(title: str) -> list[str]:
@@ -606,7 +606,10 @@ def choose_title(
     candidates: list[tuple[etree._Element, str]] = []
     for heading in headings:
         text = _heading_text(heading)
-        if len(text) < 3 or len(text) > 300 or site.named(text) or _in_site_chrome(heading):
+        if len(text) < 3 or len(text) > 300 or site.named(text):
+            continue
+        if _in_site_chrome(heading):
+            names.add(_key(text))  # the logo's H1 tells the site's name
             continue
         if _key(text) in ends and not any(
             _agrees(text, " | ".join(_pieces(t)[:-1])) for t in stated_titles
