@@ -90,6 +90,13 @@ TITLES = [
         "Crate tokio",
     ),
     (
+        "an H1 sharing no word with the stated title promotes another story",
+        "<title>The Early Reviews For Google's Stadia Are Here - Forbes</title>"
+        '<meta property="og:site_name" content="Forbes">',
+        "<header><div><h1>Why Don't You Go Fight For The Reindeer?</h1></div></header>",
+        "The Early Reviews For Google\u2019s Stadia Are Here",
+    ),
+    (
         "double-escaped entities are decoded",
         '<meta property="og:title" content="And finally&amp;#8230; trouble brewing">',
         "",

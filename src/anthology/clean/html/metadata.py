@@ -644,9 +644,17 @@ def choose_title(
                 )
             ):
                 return choice(core, True)
-    if candidates:
-        return choice(candidates[0][1], False)
-    return choice(fallback, True)
+    # An H1 sharing no word with the stated titles is about something else (a promotion of
+    # another story in the header): the stated title is the article's.
+    stated_words = {w for t in stated_titles for w in _key(t).split() if len(w) > 3}
+    related = [
+        (heading, text)
+        for heading, text in candidates
+        if not stated_words or {w for w in _key(text).split() if len(w) > 3} & stated_words
+    ]
+    if related:
+        return choice(related[0][1], False)
+    return choice(fallback, not candidates)  # an H1 inside the article may still be the title
 
 
 def settle_title(meta: Meta, chosen: list[etree._Element]) -> None:
@@ -747,7 +755,7 @@ def _cut_at_job(tokens: list[str]) -> tuple[list[str], bool]:
     words = _byline_words()
     for n, token in enumerate(tokens):
         word = _word(token)
-        if word in words.jobs:
+        if word in words.jobs or word.split("-")[0] in words.jobs:  # "Editor-at-large"
             start = n
             while start > 0 and _word(tokens[start - 1]) in words.modifiers:
                 start -= 1
@@ -766,9 +774,29 @@ def _cut_at_job(tokens: list[str]) -> tuple[list[str], bool]:
             and word.isalpha()
             and word not in _PARTICLES
             and word not in _AND_WORDS
+            and word not in words.organisations
         ):
             return tokens[:n], True  # "Jane Roe in Workshop": a lower-case word ends the name
     return tokens, False
+
+
+def _cut_at_organisation(tokens: list[str]) -> list[str]:
+    """The names before an organisation that follows them: "Jane Roe Associated Press" keeps
+    "Jane Roe" (organisations are taken to be two words long); "Gazette Staff" is kept whole,
+    for ``_is_person`` to refuse."""
+    organisations = _byline_words().organisations
+    for n, token in enumerate(tokens):
+        if n >= 3 and _word(token) in organisations:
+            return tokens[: n - 1]
+    return tokens
+
+
+def _employer(tokens: list[str]) -> bool:
+    """A part after a name that names where the person works: one word ("Jane Roe, Futurism")
+    or an acronym among ordinary words ("Jane Roe, CNN Business")."""
+    words = [t for t in tokens if t.lower() not in _AND_WORDS]
+    acronyms = [t for t in words if len(t) >= 2 and t.isupper()]
+    return len(words) == 1 or (bool(acronyms) and len(acronyms) < len(words))
 
 
 def _is_person(name: str, site: _Site) -> bool:
@@ -832,12 +860,13 @@ def person_byline(text: str, site: _Site) -> str:
             if tokens and tokens[0].endswith(":"):
                 tokens = tokens[1:]  # a label: "text: Jane Roe"
             tokens, cut = _cut_at_job(tokens)
+            tokens = _cut_at_organisation(tokens)
             for k in range(1, len(tokens)):
                 if site.exactly(" ".join(tokens[k:])):
                     tokens = tokens[:k]  # "Jane Roe The Gazette"
                     break
-            if cut and n and names:
-                break  # "Jane Roe, Director of Sales, Acme": the job and employer, not names
+            if n and names and (cut or _employer(tokens)):
+                break  # "Jane Roe, Director of Sales, Acme", "Jane Roe, CNN Business"
             for name in _AND.split(" ".join(tokens)):
                 name = name.strip(" -\u2013\u2014:|" + _QUOTES)
                 if name and name not in names and _is_person(name, site):
