@@ -1,5 +1,10 @@
 """Read metadata from the whole page, in order of trust: JSON-LD, OpenGraph, ``<meta>``,
 ``<time>``, visible bylines. Nothing is guessed: a field the page does not state stays empty.
+
+Two fields are read as a reader sees them: the title is the article's H1 (the stated titles
+are written for search engines and carry the site's name), settled once the content is chosen
+(``settle_title``); the byline names people, not the company, the site or a job title
+(``person_byline``, words in ``rules/byline.toml``).
 """
 
 from __future__ import annotations
