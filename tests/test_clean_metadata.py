@@ -189,6 +189,13 @@ BYLINES = [
         "Chen Zhao and Daryl Fairweather",
     ),
     ("a personal site", "Ben Nadel", "Ben Nadel", "https://www.bennadel.com/blog/a", "Ben Nadel"),
+    (
+        "a personal sub-domain",
+        "Sam Bossley",
+        "Sam Bossley",
+        "https://sam.bossley.com/t",
+        "Sam Bossley",
+    ),
     ("a surname that is a job word", "Ann Writer", "", "https://x.example/a", "Ann Writer"),
     ("German job title", "Anna Müller, Redakteurin", "", "https://x.example/a", "Anna Müller"),
     ("Russian job title", "Иван Петров, корреспондент", "", "https://x.example/a", "Иван Петров"),

@@ -476,9 +476,8 @@ class _Site:
         return cls(keys, labels)
 
     def exactly(self, text: str) -> bool:
-        """Whether ``text`` is one of the site's names or its host name, word for word."""
-        key = _key(text)
-        return bool(key) and (key in self.names or key.replace(" ", "") in self.hosts)
+        """Whether ``text`` is one of the site's stated names, word for word."""
+        return _key(text) in self.names
 
     def named(self, text: str) -> bool:
         """Whether ``text`` is the site's name (a stated name, or its host name in words)."""
