@@ -103,11 +103,11 @@ def clean_command(
       compile clean --explain report.html sources/*.html
       compile clean --format json pages/*.html > articles.jsonl
     """
-    from anthology.clean import clean
+    from anthology.articles import clean_page
     from anthology.clean.report import SUFFIX, explain_html, json_record, render
     from anthology.clean.rules import edition_rules
     from anthology.core.errors import SourceError
-    from anthology.sources import page_stem, read_loose_page
+    from anthology.sources import load_loose_page, page_stem
 
     site_rules: dict = {}
     failures = 0
@@ -116,12 +116,13 @@ def clean_command(
         output_dir.mkdir(parents=True, exist_ok=True)
     for path in pages:
         try:
-            page = read_loose_page(path)
-            # The site rules beside the page (sources/sites/ of its edition), as a build uses.
+            # The load and clean stages of a build, with the site rules beside the page
+            # (sources/sites/ of its edition).
+            page = load_loose_page(path)
             folder = Path(path).resolve().parent
             if folder not in site_rules:
                 site_rules[folder] = edition_rules(folder)
-            article = clean(page, site_rules[folder])
+            article = clean_page(page, site_rules[folder])
         except SourceError as exc:
             failures += 1
             click.echo(f"Error: {exc.message}", err=True)
