@@ -54,7 +54,7 @@ def prepare(edition_root: Path, result: Path, export: Path | None) -> None:
     clock = _Clock()
     from anthology.assemble import assemble
     from anthology.clean import clean
-    from anthology.clean.across import drop_repeated_across
+    from anthology.clean.repeated import drop_repeated_across
     from anthology.clean.rules import edition_rules
     from anthology.config import load_edition
     from anthology.glossary import link_glossary

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anthology.clean.html import _lxml_text_chars, _parse, _raw_text_chars, clean_html
+from anthology.clean.html import clean_html
+from anthology.clean.html.parse import parse_page, raw_text_chars, tree_text_chars
 from anthology.clean.rules import default_rules
 from anthology.clean.typography import strip_tags
 from anthology.config import Edition
@@ -248,8 +249,8 @@ def test_deep_nesting_loses_no_text_silently() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_parser_text_check_agrees_on_ordinary_pages(name: str) -> None:
     page = read_page(HTML / "sources" / name, EDITION)
-    raw = _raw_text_chars(page.text)
-    assert abs(raw - _lxml_text_chars(_parse(page))) <= raw * 0.02
+    raw = raw_text_chars(page.text)
+    assert abs(raw - tree_text_chars(parse_page(page))) <= raw * 0.02
 
 
 # ------------------------------------------------------------------------- hostile HTML

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from anthology.build import prepare
-from anthology.clean.across import drop_repeated_across
 from anthology.clean.html import clean_html
+from anthology.clean.repeated import drop_repeated_across
 from anthology.clean.rules import edition_rules
 from anthology.clean.typography import strip_tags
 from anthology.config import Edition

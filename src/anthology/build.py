@@ -12,7 +12,7 @@ from pathlib import Path
 
 from anthology.assemble import assemble
 from anthology.clean import clean
-from anthology.clean.across import drop_repeated_across
+from anthology.clean.repeated import drop_repeated_across
 from anthology.clean.rules import edition_rules
 from anthology.config import Edition, load_edition
 from anthology.errors import BuildError, Diagnostic, SourceError

@@ -30,7 +30,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("anthology")
     names = ["sources.py", "model.py", "config.py"]
-    for folder in ("clean", "clean/rules", "clean/rules/sites"):
+    for folder in ("clean", "clean/html", "clean/rules", "clean/rules/sites"):
         entry = package.joinpath(folder)
         if entry.is_dir():
             names.extend(f"{folder}/{child.name}" for child in entry.iterdir() if child.is_file())

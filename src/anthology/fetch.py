@@ -47,7 +47,7 @@ MAX_WORKERS = 8
 # wait for the next bytes): stops a server that trickles a byte at a time.
 TOTAL_TIME_FACTOR = 10
 # Attributes a page may keep an image's address in, in the order the cleaner reads them
-# (anthology.clean.html._image_url); all but the one chosen are dropped when rewriting.
+# (anthology.clean.html.walker._image_url); all but the one chosen are dropped when rewriting.
 IMAGE_ATTRS = (
     "data-src",
     "data-original",

@@ -161,3 +161,62 @@ def edition_rules(sources: Path) -> Rules:
         shown = f"sources/sites/{path.name}"
         own.append(site_rule_from_toml(path.stem, path.read_text(encoding="utf-8"), shown))
     return replace(base, sites=(*own, *base.sites))
+
+
+@dataclass(frozen=True)
+class MarkupRules:
+    """Tags and class/id words the HTML cleaner reads as never content, furniture or content.
+
+    Read from ``rules/html.toml``, where every entry carries its ``why``.
+    """
+
+    never: frozenset[str]  # tags removed with everything inside before anything is measured
+    hidden_classes: frozenset[str]  # classes that hide an element from readers
+    furniture_tags: dict[str, str]  # tag name -> the reason shown in the cleaning report
+    furniture_stems: tuple[str, ...]  # class/id words starting with these mark furniture
+    furniture_words: frozenset[str]  # whole class/id words that mark furniture
+    not_furniture: frozenset[str]  # words that look like furniture stems but are not
+    furniture_roles: frozenset[str]  # ARIA roles of site chrome
+    content_stems: tuple[str, ...]  # class/id words starting with these mark content
+    article_stems: tuple[str, ...]  # content stems that name the article or entry itself
+
+
+@cache
+def markup_rules() -> MarkupRules:
+    """The package's markup rules, from ``rules/html.toml`` (read once)."""
+    text = resources.files("anthology.clean").joinpath("rules/html.toml").read_text("utf-8")
+    return markup_rules_from_toml(text)
+
+
+def markup_rules_from_toml(text: str) -> MarkupRules:
+    """Markup rules from the text of an ``html.toml`` file.
+
+    Raises:
+        ValueError: an entry without its ``why`` or without its list.
+    """
+    data = tomllib.loads(text)
+
+    def entries(table: str, key: str) -> list[str]:
+        values: list[str] = []
+        for entry in data[table]:
+            if not str(entry.get("why", "")).strip() or not entry.get(key):
+                raise ValueError(f"rules/html.toml: every [[{table}]] needs a why and {key}")
+            values.extend(v for v in entry[key] if v not in values)
+        return values
+
+    tags: dict[str, str] = {}
+    for entry in data["furniture_tag"]:
+        if not str(entry.get("why", "")).strip():
+            raise ValueError("rules/html.toml: every [[furniture_tag]] needs a why")
+        tags[entry["tag"]] = entry["reason"]
+    return MarkupRules(
+        never=frozenset(entries("never", "tags")),
+        hidden_classes=frozenset(entries("hidden_class", "classes")),
+        furniture_tags=tags,
+        furniture_stems=tuple(entries("furniture_stem", "stems")),
+        furniture_words=frozenset(entries("furniture_word", "words")),
+        not_furniture=frozenset(entries("not_furniture", "words")),
+        furniture_roles=frozenset(entries("furniture_role", "roles")),
+        content_stems=tuple(entries("content_stem", "stems")),
+        article_stems=tuple(entries("article_stem", "stems")),
+    )

@@ -1,0 +1,117 @@
+"""Clean a saved HTML page into an Article: metadata, the main content, and an allowlisted body.
+
+The passes, in order, each a module of this package, with one lxml tree handed along:
+
+1. ``parse``: parse with lxml and check that the parser lost no text (libxml2 drops content it
+   cannot nest, silently); a page lxml's tree cannot be trusted for is parsed by BeautifulSoup
+   and copied into an lxml tree. Passes 2 to 5 work on lxml's tree.
+2. ``metadata``: read metadata from the whole page, in order of trust: JSON-LD, OpenGraph,
+   ``<meta>``, ``<time>``, visible bylines. Nothing is guessed: a field the page does not state
+   stays empty.
+3. ``prune``: remove what is never content (scripts, styles, hidden elements, embeds); then
+   ``site``: what the site's own rule drops or keeps.
+4. ``furniture``: remove site furniture found by structure (``nav``/``aside``/``footer``/
+   ``form``, class and id words). An element that holds most of the page's prose is never
+   removed by a hint.
+5. ``content``: find the main content the way readability does: paragraphs of prose score their
+   ancestors (commas and length), scores are damped by link density and nudged by class hints,
+   the best container wins and takes along siblings that look like more of the same article.
+6. ``walker``: hand the winner to BeautifulSoup (its tree only: the rest of the page is dropped
+   first) and walk it into model blocks through an allowlist: only ``Paragraph``, ``Heading``,
+   ``Quote``, ``ListBlock`` and ``Figure``; inline markup only ``em strong a abbr q sup sub br``.
+7. ``tidy``: short furniture lines (``rules.furniture``), link lists and everything after a tail
+   marker are dropped, each with its reason in ``Article.dropped``; a page that is not an
+   article is refused.
+
+``tree`` holds what the passes share. The word lists are data: ``clean/rules/html.toml``.
+The cleaner must never fail with anything but ``SourceError``, whatever the page holds.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from anthology.clean.html.content import hand_over, main_content
+from anthology.clean.html.furniture import strip_furniture
+from anthology.clean.html.metadata import read_metadata
+from anthology.clean.html.parse import parse_page
+from anthology.clean.html.prune import strip_never
+from anthology.clean.html.site import apply_site_rule, drop_site_phrases
+from anthology.clean.html.tidy import check_article, tidy_blocks, title_from_name
+from anthology.clean.html.tree import body_of, is_inside, measure
+from anthology.clean.html.walker import Out, Walker
+from anthology.clean.metadata import short_title
+from anthology.clean.rules import Rules, default_rules
+from anthology.config import Limits
+from anthology.errors import SourceError
+from anthology.model import Article, Dropped
+from anthology.sources import Page
+
+
+def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = None) -> Article:
+    """Clean an HTML ``Page`` into an ``Article``.
+
+    Args:
+        page: the page.
+        rules: the cleaning rules (the package's own when None).
+        limits: the nesting depth and image sizes allowed (the defaults when None).
+
+    Raises:
+        SourceError: the page is not an article, has no text, lost text while parsing, nests
+            deeper than the limit or shows an image over the limits.
+    """
+    rules = rules or default_rules()
+    try:
+        return _clean(page, rules, limits or Limits())
+    except SourceError:
+        raise
+    except RecursionError:
+        raise SourceError(
+            "is nested too deeply to clean (a broken or hostile page)", page.shown
+        ) from None
+    except Exception as exc:  # noqa: BLE001  the contract: a bad page is a SourceError, never a crash
+        raise SourceError(
+            f"could not be cleaned ({exc.__class__.__name__}: {exc})"[:200], page.shown
+        ) from None
+
+
+def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
+    root = parse_page(page, limits)
+    meta = read_metadata(root, page)
+    body = body_of(root)
+    dropped: list[Dropped] = []
+    strip_never(body)
+    site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
+    kept: list[etree._Element] = []
+    if site:
+        kept = apply_site_rule(root, body, site, meta, dropped)
+    stats = measure(body)
+    strip_furniture(body, stats, dropped)
+    stats = measure(body)
+    chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
+    roots, soup_stats = hand_over(root, chosen, stats)
+    out = Out(dropped=dropped)
+    walker = Walker(page, meta, rules, soup_stats, out, limits)
+    for root in roots:
+        if root.name == "blockquote":
+            walker.quote(root, 0)  # an article's text found in a quote stays a quote
+        else:
+            walker.container(root, 0)
+    blocks = tidy_blocks(out, meta, rules)
+    if site and site.phrases:
+        blocks = drop_site_phrases(blocks, site, out)
+    check_article(page, meta, blocks, out)
+    return Article(
+        source=page.name,
+        title=short_title(meta.title) or title_from_name(page.name),
+        body=tuple(blocks),
+        standfirst=meta.standfirst,
+        byline=meta.byline,
+        date=meta.date,
+        publication=meta.publication,
+        url=meta.url,
+        language=meta.language,
+        dropped=tuple(out.dropped),
+    )

@@ -1,0 +1,125 @@
+"""Site furniture found by structure: tag names and class, id and role words.
+
+The words are data (``rules/html.toml``). An element that holds most of the page's prose is
+never removed by a hint.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from bs4 import Tag
+from lxml import etree
+
+from anthology.clean.html.tree import Stats, record_drop, remove_keeping_tail
+from anthology.clean.rules import markup_rules
+from anthology.model import Dropped
+
+_RULES = markup_rules()
+_FURNITURE_TAGS = _RULES.furniture_tags
+_FURNITURE_STEMS = _RULES.furniture_stems
+_FURNITURE_WORDS = _RULES.furniture_words
+_CONTENT_STEMS = _RULES.content_stems
+_ARTICLE_STEMS = _RULES.article_stems
+_NOT_FURNITURE = _RULES.not_furniture
+_FURNITURE_ROLES = _RULES.furniture_roles
+
+
+def class_words(tag: Tag) -> frozenset[str]:
+    """The words of an element's class, id and role."""
+    return _words_in(_named_as(tag))
+
+
+def _named_as(tag: Tag) -> str:
+    """The tag's class, id and role, one string."""
+    parts = []
+    for attr in ("class", "id", "role"):
+        value = tag.get(attr)
+        if isinstance(value, list):
+            parts.extend(v for v in value if isinstance(v, str))
+        elif isinstance(value, str):
+            parts.append(value)
+    return " ".join(parts)
+
+
+# Pages repeat their class names: each is split once.
+@functools.lru_cache(maxsize=4096)
+def _words_in(text: str) -> frozenset[str]:
+    # camelCase words split too: "shareBar" -> "share bar"
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower()
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", text) if w)
+
+
+def class_hint(tag: Tag) -> int:
+    """-1 for a furniture class or id, +1 for a content one, 0 otherwise."""
+    role = tag.get("role")
+    return _hint_of(
+        _named_as(tag),
+        tag.get("itemprop") == "articleBody",
+        role if isinstance(role, str) else "",
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _hint_of(named_as: str, article_body: bool, role: str) -> int:
+    words = _words_in(named_as)
+    if not words:
+        return 0
+    if article_body:
+        return 1
+    furniture = any(
+        w not in _NOT_FURNITURE and (w in _FURNITURE_WORDS or w.startswith(_FURNITURE_STEMS))
+        for w in words
+    )
+    if role in _FURNITURE_ROLES:
+        furniture = True
+    content = any(w.startswith(_CONTENT_STEMS) for w in words)
+    if furniture and content:
+        # "comment-body" is furniture; "article-body-with-sidebar" is content: let the more specific
+        # furniture words win unless the element says it is the article or entry itself.
+        strong = any(w.startswith(_ARTICLE_STEMS) for w in words)
+        weak = all(
+            w.startswith(_CONTENT_STEMS)
+            or not (w in _FURNITURE_WORDS or w.startswith(_FURNITURE_STEMS))
+            or w in ("header", "meta", "tags", "tag")
+            for w in words
+        )
+        return 1 if strong and weak else -1
+    if furniture:
+        return -1
+    return 1 if content else 0
+
+
+def strip_furniture(
+    body: etree._Element, stats: dict[etree._Element, Stats], dropped: list[Dropped]
+) -> None:
+    """Remove furniture by tag name and class/id hints, unless it holds most of the page's prose."""
+    total = stats[body]
+    prose = max(1, total.length - total.links)
+    stack = [body]
+    while stack:
+        element = stack.pop()
+        for child in list(element):
+            reason = _furniture_reason(child)
+            if reason:
+                s = stats.get(child, Stats())
+                holds = (s.length - s.links) / prose
+                if holds < 0.5 or (reason == "navigation" and s.links > 0.6 * s.length):
+                    record_drop(dropped, child, reason)
+                    remove_keeping_tail(child)
+                    continue
+            stack.append(child)
+
+
+def _furniture_reason(element: etree._Element) -> str:
+    name = element.tag
+    if name in _FURNITURE_TAGS:
+        if name == "header" and element.find(".//p") is not None and class_hint(element) > 0:
+            return ""
+        return _FURNITURE_TAGS[name]
+    if name in ("body", "html", "main", "article", "figure", "figcaption", "img", "picture"):
+        return ""
+    if class_hint(element) < 0:
+        return "furniture by class or id (" + " ".join(sorted(class_words(element)))[:60] + ")"
+    return ""

@@ -1,0 +1,89 @@
+"""Remove what is never content: scripts, embeds, form controls, comments, hidden elements.
+
+The tags and hidden classes are data (``rules/html.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from lxml import etree
+
+from anthology.clean.html.tree import remove_keeping_tail, unwrap
+from anthology.clean.rules import markup_rules
+
+_RULES = markup_rules()
+_NEVER = _RULES.never
+_HIDDEN_CLASSES = _RULES.hidden_classes
+# Cheap to test on the class attribute's text: a hidden class is in it when it holds one.
+_HIDDEN_PROBES = tuple(sorted(_HIDDEN_CLASSES))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _may_hide(element: etree._Element, names: list[str]) -> bool:
+    """Whether ``_hidden`` may be true of the element (a superset, cheap to test); ``names``
+    are its attributes'."""
+    if "style" in names or "hidden" in names or "aria-hidden" in names:
+        return True
+    classes = element.get("class") if "class" in names else None
+    return bool(classes) and any(probe in classes for probe in _HIDDEN_PROBES)
+
+
+# HTML's empty elements: whatever a parser put inside one came after it in the page.
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+def strip_never(body: etree._Element) -> None:
+    """Remove elements that are never content, comments, and elements hidden from readers."""
+    stack = [body]
+    while stack:
+        element = stack.pop()
+        children = list(element)
+        children.reverse()
+        while children:
+            child = children.pop()
+            name = child.tag
+            if not isinstance(name, str):  # a comment or processing instruction
+                remove_keeping_tail(child)
+                continue
+            if name in _VOID and (len(child) or child.text):
+                # libxml2 does not know every empty element: after an unclosed <embed> or
+                # <source>, the rest of the article is parsed as its content. Keep it.
+                kids = list(child)
+                unwrap(child)
+                children.extend(reversed(kids))
+                continue
+            names = child.keys()
+            if name in _NEVER or ":" in name or (_may_hide(child, names) and _hidden(child.attrib)):
+                remove_keeping_tail(child)
+            else:
+                stack.append(child)
+
+
+def _hidden(attrs: Mapping) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    if isinstance(style, str) and _HIDDEN_STYLE.search(style):
+        return True
+    classes = attrs.get("class") or ()
+    return not _HIDDEN_CLASSES.isdisjoint(classes.split() if isinstance(classes, str) else classes)
