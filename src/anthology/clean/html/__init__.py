@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from anthology.clean.html import vote
 from anthology.clean.html.content import hand_over, main_content
 from anthology.clean.html.furniture import strip_furniture
 from anthology.clean.html.metadata import read_metadata
@@ -77,10 +78,38 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
         ) from None
 
 
+def _walk(
+    page: Page,
+    meta,
+    rules: Rules,
+    limits: Limits,
+    site,
+    root: etree._Element,
+    chosen: list[etree._Element],
+    dropped: list[Dropped],
+    stats=None,
+) -> tuple[Out, list]:
+    """Walk the chosen containers into blocks, tidy them and check they make an article."""
+    roots, soup_stats = hand_over(root, chosen, stats if stats is not None else measure(root))
+    out = Out(dropped=dropped)
+    walker = Walker(page, meta, rules, soup_stats, out, limits)
+    for tag in roots:
+        if tag.name == "blockquote":
+            walker.quote(tag, 0)  # an article's text found in a quote stays a quote
+        else:
+            walker.container(tag, 0)
+    blocks = tidy_blocks(out, meta, rules)
+    if site and site.phrases:
+        blocks = drop_site_phrases(blocks, site, out)
+    check_article(page, meta, blocks, out)
+    return out, blocks
+
+
 def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     root = parse_page(page, limits)
     meta = read_metadata(root, page)
     body = body_of(root)
+    ballot = vote.Ballot(body)
     dropped: list[Dropped] = []
     strip_never(body)
     site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
@@ -91,18 +120,24 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     strip_furniture(body, stats, dropped)
     stats = measure(body)
     chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
-    roots, soup_stats = hand_over(root, chosen, stats)
-    out = Out(dropped=dropped)
-    walker = Walker(page, meta, rules, soup_stats, out, limits)
-    for root in roots:
-        if root.name == "blockquote":
-            walker.quote(root, 0)  # an article's text found in a quote stays a quote
-        else:
-            walker.container(root, 0)
-    blocks = tidy_blocks(out, meta, rules)
-    if site and site.phrases:
-        blocks = drop_site_phrases(blocks, site, out)
-    check_article(page, meta, blocks, out)
+    outcome = None if site else ballot.count(page.text, chosen)
+    out = None
+    if outcome is not None:
+        # The vote's blocks, walked from the page's own elements; when they make no article
+        # (the walker finds no prose in them), our scorer's choice is walked instead.
+        strip_never(outcome.body)
+        voted = [
+            Dropped(text[:300], reason)
+            for text, reason in outcome.reasons([(d.text, d.reason) for d in dropped])
+        ]
+        try:
+            out, blocks = _walk(
+                page, meta, rules, limits, site, outcome.body, [outcome.body], voted
+            )
+        except SourceError:
+            out = None
+    if out is None:
+        out, blocks = _walk(page, meta, rules, limits, site, root, chosen, dropped, stats)
     return Article(
         source=page.name,
         title=short_title(meta.title) or title_from_name(page.name),
@@ -114,4 +149,5 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
         url=meta.url,
         language=meta.language,
         dropped=tuple(out.dropped),
+        page_prose_words=ballot.prose_words(),
     )
