@@ -111,6 +111,7 @@ def run(
         edition = replace(edition, print=replace(edition.print, **print_options))
     result = BuildResult(book=book, skipped=skipped)
     result.diagnostics.extend(_unlisted(edition))
+    result.diagnostics.extend(_doubtful_losses(edition, book))
     style = style or edition.style
     # The PDF first: its layout gives the EPUB the print edition's page numbers.
     ordered = sorted(targets, key=lambda target: target != "pdf")
@@ -208,6 +209,17 @@ def _unlisted(edition: Edition) -> list[Diagnostic]:
         and page_kind(path)
         and path.name not in listed
     ]
+
+
+def _doubtful_losses(edition: Edition, book: Book) -> list[Diagnostic]:
+    """A warning for each chapter that kept much less than its page's prose (clean-010)."""
+    from anthology.clean import doubtful_loss
+
+    found = (
+        doubtful_loss(chapter.article, f"{edition.sources.name}/{chapter.article.source}")
+        for chapter in book.chapters
+    )
+    return [d for d in found if d is not None]
 
 
 def _page_map_path(edition: Edition) -> Path:
