@@ -522,16 +522,16 @@ def _prune(
 ) -> None:
     """Leave in ``body`` only the kept blocks' text, the elements holding them, and the images
     inside our scorer's containers."""
-    holds: set[etree._Element] = set()
+    holds: dict[etree._Element, int] = {}  # elements holding kept text: how many characters
     own: set[etree._Element] = set()  # kept blocks: their inline children are their text
+    total = 0
     for block, keep in zip(blocks, kept, strict=True):
         element = block.element
         if keep:
             own.add(element)
+            total += len(block.text)
             for e in (element, *element.iterancestors()):
-                if e in holds:
-                    break
-                holds.add(e)
+                holds[e] = holds.get(e, 0) + len(block.text)
             continue
         # its own text goes; block children (which are blocks of their own) stay
         element.text = None
@@ -549,7 +549,9 @@ def _prune(
             if child in holds:
                 if child.tag in _LISTS and child.find(".//main") is not None:
                     child.tag = "div"
-                _unhide(child)
+                # a hidden wrapper of most of the text is shown (a script shows it); a hidden
+                # piece stays hidden, for the never-content pass to remove
+                _unhide(child, show=holds[child] >= 0.5 * total)
                 sweep(child)
             elif (element in own and child.tag not in BLOCK_TAGS) or (
                 _has_image(child) and child.get(_NUMBER) in ours
@@ -559,16 +561,19 @@ def _prune(
                 element.remove(child)  # its tail is its parent's text, pruned with it above
 
     sweep(body)
-    _unhide(body)
+    _unhide(body, show=True)
 
 
-def _unhide(element: etree._Element) -> None:
+def _unhide(element: etree._Element, show: bool) -> None:
     """An element holding kept text shows: a wrapper our never-content pass would remove is
     renamed, and what hides it goes (a page's script shows it; the classifier weighed that)."""
     if element.tag in _WRAPPERS_TO_KEEP:
         element.tag = "div"
     attrs = element.attrib
-    for name in (_NUMBER, *_HIDING):
+    attrs.pop(_NUMBER, None)
+    if not show:
+        return
+    for name in _HIDING:
         attrs.pop(name, None)
     classes = attrs.get("class")
     if classes and not _HIDDEN_CLASSES.isdisjoint(classes.split()):
