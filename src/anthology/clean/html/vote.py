@@ -127,7 +127,9 @@ def blocks_of(body: etree._Element) -> list[TextBlock]:
             else:
                 text, inner_links = _inline_text(child)
                 parts.append(text)
-                links += len(text.strip()) if tag == "a" or element.tag == "a" else inner_links
+                links += (
+                    len(" ".join(text.split())) if tag == "a" or element.tag == "a" else inner_links
+                )
             if child.tail:
                 parts.append(child.tail)
         text = " ".join("".join(parts).split())
