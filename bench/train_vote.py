@@ -125,7 +125,11 @@ def fit(records: list[dict], seed: int = 0):
     # a block counts by its length: a long paragraph matters more than a menu item
     w = [max(1.0, len(t) / 100) for rec in records for t in rec["texts"]]
     model = GradientBoostingClassifier(
-        n_estimators=120, max_depth=4, learning_rate=0.1, subsample=0.8, random_state=seed
+        n_estimators=120,
+        max_depth=4,
+        learning_rate=0.1,
+        subsample=0.8,
+        random_state=seed,
     )
     model.fit(X, y, sample_weight=w)
     return model
@@ -216,8 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=SHARED / "wcxb-dev")
     parser.add_argument("--types", default="article,documentation")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--threshold", type=float, default=0.4, help="to keep a block our scorer chose"
+    )
+    parser.add_argument(
+        "--threshold-added", type=float, default=0.7, help="to add a block only trafilatura kept"
+    )
     parser.add_argument("--cache", type=Path, help="keep trafilatura's texts and the blocks here")
+    # --folds 0 skips the cross-validation (only with --write: train on every page)
     parser.add_argument("--save-folds", type=Path, help="write each fold's model here")
     parser.add_argument("--write", action="store_true", help="train on all pages, write the model")
     args = parser.parse_args(argv)
@@ -230,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         if store:
             store.write_bytes(pickle.dumps(records))
     print(f"{len(records)} pages, {sum(len(r['rows']) for r in records)} blocks")
-    result = cross_validate(records, args.folds, args.threshold, args.save_folds)
+    result = (
+        cross_validate(records, args.folds, args.threshold, args.save_folds) if args.folds else {}
+    )
     print("| page type | method | F1 | precision | recall | empty |")
     print("|---|---|---|---|---|---|")
     for page_type, methods in result.items():
@@ -242,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         model = export(fit(records))
         model["threshold"] = args.threshold
+        model["threshold_added"] = args.threshold_added
         vote.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {vote.MODEL_PATH} ({vote.MODEL_PATH.stat().st_size // 1024} KB)")
     return 0

@@ -78,6 +78,9 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
         ) from None
 
 
+LISTING_LINK_SHARE = 0.3  # our scorer's choice this much links may be a listing: check it
+
+
 def _walk(
     page: Page,
     meta,
@@ -122,6 +125,14 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
     outcome = None if site else ballot.count(page.text, chosen)
     out = None
+    if outcome is not None and outcome.ours_link_share >= LISTING_LINK_SHARE:
+        # Whether the page is a listing is judged on our scorer's reading, as without the
+        # vote: the vote picks an article's blocks, it does not make a listing an article.
+        try:
+            _walk(page, meta, rules, limits, site, root, chosen, list(dropped), stats)
+        except SourceError as error:
+            if "list" in str(error):
+                raise
     if outcome is not None:
         # The vote's blocks, walked from the page's own elements; when they make no article
         # (the walker finds no prose in them), our scorer's choice is walked instead.

@@ -243,6 +243,10 @@ FEATURES = (
     "agree_page",
     "inside_ours",
     "inside_theirs",
+    "siblings_ours",
+    "siblings_theirs",
+    "gap_ours",
+    "gap_theirs",
 ) + tuple(f"tag_{g}" for g in _TAG_GROUPS)
 
 
@@ -294,6 +298,33 @@ def features(blocks: list[TextBlock], ours: list[bool], theirs: list[float]) -> 
         return (marked[0], marked[-1]) if marked else (n, -1)
 
     ours_span, theirs_span = span(ours_f), span(theirs)
+    # how the blocks under the same parent voted (a block among kept siblings is likely kept)
+    family: dict[etree._Element | None, list[int]] = {}
+    for i, block in enumerate(blocks):
+        family.setdefault(block.element.getparent(), []).append(i)
+
+    def siblings(votes: list[float], i: int) -> float:
+        others = [j for j in family[blocks[i].element.getparent()] if j != i]
+        return sum(votes[j] for j in others) / len(others) if others else -1.0
+
+    def gaps(votes: list[float]) -> list[float]:
+        """For each block, how many blocks away the nearest kept one is (0 if it is kept)."""
+        out = [float(n)] * n
+        last = None
+        for i in range(n):
+            if votes[i] >= 0.5:
+                last = i
+            if last is not None:
+                out[i] = float(i - last)
+        last = None
+        for i in reversed(range(n)):
+            if votes[i] >= 0.5:
+                last = i
+            if last is not None:
+                out[i] = min(out[i], float(last - i))
+        return [math.log1p(g) for g in out]
+
+    ours_gap, theirs_gap = gaps(ours_f), gaps(theirs)
     rows = []
     for i, block in enumerate(blocks):
         chars = len(block.text)
@@ -321,6 +352,10 @@ def features(blocks: list[TextBlock], ours: list[bool], theirs: list[float]) -> 
             agree,
             1.0 if ours_span[0] <= i <= ours_span[1] else 0.0,
             1.0 if theirs_span[0] <= i <= theirs_span[1] else 0.0,
+            siblings(ours_f, i),
+            siblings(theirs, i),
+            ours_gap[i],
+            theirs_gap[i],
         ]
         row.extend(1.0 if group == g else 0.0 for g in _TAG_GROUPS)
         rows.append(row)
@@ -392,6 +427,7 @@ class Outcome:
     body: etree._Element
     dropped: list[tuple[str, str]]  # (text, reason)
     kept_text: str  # the kept blocks' text, one block a line
+    ours_link_share: float  # how much of the text our scorer chose is links
     kept_chars: int
     page_chars: int
 
@@ -457,14 +493,16 @@ class Ballot:
         if not any(kept):
             return None
         dropped = [
-            (b.text, "not the article's text by the block vote" + _why(o, v))
+            (b.text, _reason(b, o, v))
             for b, k, o, v in zip(blocks, kept, ours, votes, strict=True)
-            if not k and len(b.text) >= MIN_REPORTED
+            if not k and (len(b.text) >= MIN_REPORTED or (o and _is_link(b)))
         ]
         _prune(self.full, blocks, kept, ours_numbers)
         return Outcome(
             body=self.full,
             dropped=dropped,
+            ours_link_share=sum(b.links for b, o in zip(blocks, ours, strict=True) if o)
+            / max(1, sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)),
             kept_text="\n".join(b.text for b, k in zip(blocks, kept, strict=True) if k),
             kept_chars=sum(len(b.text) for b, k in zip(blocks, kept, strict=True) if k),
             page_chars=sum(len(b.text) for b in blocks),
@@ -497,6 +535,18 @@ def _composition(element: etree._Element) -> etree._Element | None:
         if e.tag == "article":
             return e
     return None
+
+
+def _is_link(block: TextBlock) -> bool:
+    return block.links >= 0.8 * len(block.text)
+
+
+def _reason(block: TextBlock, ours: bool, theirs: float) -> str:
+    if ours and _is_link(block):
+        # named as the walker names it: inside our scorer's containers, links left out are what
+        # tells a listing from an article (tidy.check_article counts them)
+        return "a link on its own, left out by the block vote"
+    return "not the article's text by the block vote" + _why(ours, theirs)
 
 
 def _why(ours: bool, theirs: float) -> str:
