@@ -373,7 +373,22 @@ class Model:
             raise ValueError("the vote model was trained on other features: retrain it")
         self.bias = float(data["bias"])
         self.rate = float(data["rate"])
-        self.trees = data["trees"]
+        # each tree as one list of nodes (feature, threshold, left, right, rate × value): the
+        # loop below touches one tuple per node (inference is a fifth of the cleaning time)
+        self.trees = [
+            [
+                (f, t, lo, hi, self.rate * v)
+                for f, t, lo, hi, v in zip(
+                    tree["feature"],
+                    tree["threshold"],
+                    tree["left"],
+                    tree["right"],
+                    tree["value"],
+                    strict=True,
+                )
+            ]
+            for tree in data["trees"]
+        ]
         self.threshold = float(data.get("threshold", 0.5))
         # a block our scorer left out needs more to be added than one it chose needs to stay:
         # what only the other voter saw is where its precision errors are
@@ -381,18 +396,13 @@ class Model:
 
     def probability(self, row: list[float]) -> float:
         score = self.bias
-        for tree in self.trees:
-            feature, threshold, left, right, value = (
-                tree["feature"],
-                tree["threshold"],
-                tree["left"],
-                tree["right"],
-                tree["value"],
-            )
-            node = 0
-            while left[node] >= 0:
-                node = left[node] if row[feature[node]] <= threshold[node] else right[node]
-            score += self.rate * value[node]
+        for nodes in self.trees:
+            feature, threshold, left, right, value = nodes[0]
+            while left >= 0:
+                feature, threshold, left, right, value = (
+                    nodes[left] if row[feature] <= threshold else nodes[right]
+                )
+            score += value
         return 1.0 / (1.0 + math.exp(-score))
 
 
