@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 import anthology.clean.pagetype as pagetype
+from anthology.clean.html import vote
 from anthology.clean.html.content import hand_over, main_content
 from anthology.clean.html.furniture import strip_furniture
 from anthology.clean.html.metadata import read_metadata, settle_title
@@ -78,11 +79,42 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
         ) from None
 
 
+LISTING_LINK_SHARE = 0.3  # our scorer's choice this much links may be a listing: check it
+
+
+def _walk(
+    page: Page,
+    meta,
+    rules: Rules,
+    limits: Limits,
+    site,
+    root: etree._Element,
+    chosen: list[etree._Element],
+    dropped: list[Dropped],
+    stats=None,
+) -> tuple[Out, list]:
+    """Walk the chosen containers into blocks, tidy them and check they make an article."""
+    roots, soup_stats = hand_over(root, chosen, stats if stats is not None else measure(root))
+    out = Out(dropped=dropped)
+    walker = Walker(page, meta, rules, soup_stats, out, limits)
+    for tag in roots:
+        if tag.name == "blockquote":
+            walker.quote(tag, 0)  # an article's text found in a quote stays a quote
+        else:
+            walker.container(tag, 0)
+    blocks = tidy_blocks(out, meta, rules)
+    if site and site.phrases:
+        blocks = drop_site_phrases(blocks, site, out)
+    check_article(page, meta, blocks, out)
+    return out, blocks
+
+
 def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     root = parse_page(page, limits)
     meta = read_metadata(root, page)
     signs = pagetype.page_features(root, meta.url)  # page type: read before anything is removed
     body = body_of(root)
+    ballot = vote.Ballot(body)
     dropped: list[Dropped] = []
     strip_never(body)
     site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
@@ -94,19 +126,33 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     stats = measure(body)
     chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
     settle_title(meta, chosen)
-    roots, soup_stats = hand_over(root, chosen, stats)
-    out = Out(dropped=dropped)
-    walker = Walker(page, meta, rules, soup_stats, out, limits)
-    for root in roots:
-        if root.name == "blockquote":
-            walker.quote(root, 0)  # an article's text found in a quote stays a quote
-        else:
-            walker.container(root, 0)
-    blocks = tidy_blocks(out, meta, rules)
-    if site and site.phrases:
-        blocks = drop_site_phrases(blocks, site, out)
+    outcome = None if site else ballot.count(page.text, chosen)
+    out = None
+    if outcome is not None and outcome.ours_link_share >= LISTING_LINK_SHARE:
+        # Whether the page is a listing is judged on our scorer's reading, as without the
+        # vote: the vote picks an article's blocks, it does not make a listing an article.
+        try:
+            _walk(page, meta, rules, limits, site, root, chosen, list(dropped), stats)
+        except SourceError as error:
+            if "list" in str(error):
+                raise
+    if outcome is not None:
+        # The vote's blocks, walked from the page's own elements; when they make no article
+        # (the walker finds no prose in them), our scorer's choice is walked instead.
+        strip_never(outcome.body)
+        voted = [
+            Dropped(text[:300], reason)
+            for text, reason in outcome.reasons([(d.text, d.reason) for d in dropped])
+        ]
+        try:
+            out, blocks = _walk(
+                page, meta, rules, limits, site, outcome.body, [outcome.body], voted
+            )
+        except SourceError:
+            out = None
+    if out is None:
+        out, blocks = _walk(page, meta, rules, limits, site, root, chosen, dropped, stats)
     signs = pagetype.kept_features(signs, [block_text(b) for b in blocks])
-    check_article(page, meta, blocks, out)
     kind = pagetype.classify(signs)
     if kind.refused:
         raise SourceError(f"not an article: {kind.reason}", page.shown)
@@ -121,4 +167,5 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
         url=meta.url,
         language=meta.language,
         dropped=tuple(out.dropped),
+        page_prose_words=ballot.prose_words(),
     )

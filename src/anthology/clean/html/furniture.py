@@ -61,6 +61,11 @@ def class_hint(tag: Tag) -> int:
     )
 
 
+def name_hint(named_as: str) -> int:
+    """The hint of a class and id string alone (no role or itemprop): -1, 0 or +1."""
+    return _hint_of(named_as, False, "")
+
+
 @functools.lru_cache(maxsize=4096)
 def _hint_of(named_as: str, article_body: bool, role: str) -> int:
     words = _words_in(named_as)
