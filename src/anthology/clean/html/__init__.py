@@ -6,8 +6,8 @@ The passes, in order, each a module of this package, with one lxml tree handed a
    cannot nest, silently); a page lxml's tree cannot be trusted for is parsed by BeautifulSoup
    and copied into an lxml tree. Passes 2 to 5 work on lxml's tree.
 2. ``metadata``: read metadata from the whole page, in order of trust: JSON-LD, OpenGraph,
-   ``<meta>``, ``<time>``, visible bylines. Nothing is guessed: a field the page does not state
-   stays empty.
+   ``<meta>``, ``<time>``, visible bylines (with ``title``, ``byline``, ``dates`` and
+   ``sitename``). Nothing is guessed: a field the page does not state stays empty.
 3. ``prune``: remove what is never content (scripts, styles, hidden elements, embeds); then
    ``site``: what the site's own rule drops or keeps.
 4. ``furniture``: remove site furniture found by structure (``nav``/``aside``/``footer``/
