@@ -16,12 +16,18 @@ The passes, in order, each a module of this package, with one lxml tree handed a
 5. ``content``: find the main content the way readability does: paragraphs of prose score their
    ancestors (commas and length), scores are damped by link density and nudged by class hints,
    the best container wins and takes along siblings that look like more of the same article.
+   ``vote``: our scorer's choice and trafilatura's extraction vote block by block, and a
+   block classifier (``rules/vote-model.json``, retrained by ``bench/train_vote.py``) settles
+   where they disagree; the voted blocks are walked, or our scorer's choice when they make
+   no article. A page with a site rule skips the vote.
 6. ``walker``: hand the winner to BeautifulSoup (its tree only: the rest of the page is dropped
    first) and walk it into model blocks through an allowlist: only ``Paragraph``, ``Heading``,
    ``Quote``, ``ListBlock`` and ``Figure``; inline markup only ``em strong a abbr q sup sub br``.
 7. ``tidy``: short furniture lines (``rules.furniture``), link lists and everything after a tail
    marker are dropped, each with its reason in ``Article.dropped``; a page that is not an
-   article is refused.
+   article is refused. Then ``anthology.clean.pagetype`` judges the whole page (features read
+   before anything was removed, plus what was kept): a listing, product, collection, service
+   or forum page is refused with its kind.
 
 ``tree`` holds what the passes share. The word lists are data: ``clean/rules/html.toml``.
 The cleaner must never fail with anything but ``SourceError``, whatever the page holds.
