@@ -22,6 +22,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,18 +254,47 @@ FEATURES = (
 def features(blocks: list[TextBlock], ours: list[bool], theirs: list[float]) -> list[list[float]]:
     """One row of ``FEATURES`` per block."""
     n = len(blocks)
+    page = _page_totals(blocks, ours, theirs)
+    ancestry = _ancestry_lookup()
+    ours_f = [1.0 if o else 0.0 for o in ours]
+    # how the blocks under the same parent voted (a block among kept siblings is likely kept)
+    family: dict[etree._Element | None, list[int]] = {}
+    for i, block in enumerate(blocks):
+        family.setdefault(block.element.getparent(), []).append(i)
+    ours_around = _surroundings(blocks, ours_f, family)
+    theirs_around = _surroundings(blocks, theirs, family)
+    return [
+        _row(block, i / n, ours_f[i], theirs[i], ancestry(block.element), page, mine, other)
+        for i, (block, mine, other) in enumerate(
+            zip(blocks, ours_around, theirs_around, strict=True)
+        )
+    ]
+
+
+def _page_totals(
+    blocks: list[TextBlock], ours: list[bool], theirs: list[float]
+) -> tuple[float, float, float, float]:
+    """The page-level features: (ours_page, theirs_page, theirs_empty, agree)."""
     total = sum(len(b.text) for b in blocks) or 1
     ours_chars = sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)
     theirs_chars = sum(len(b.text) * t for b, t in zip(blocks, theirs, strict=True))
     both = sum(len(b.text) for b, o, t in zip(blocks, ours, theirs, strict=True) if o and t >= 0.5)
     agree = both / max(1.0, ours_chars, theirs_chars)
     theirs_empty = 1.0 if theirs_chars == 0 else 0.0
-    ancestry_cache: dict[etree._Element, tuple[int, int, int, int, int, int]] = {}
+    return ours_chars / total, theirs_chars / total, theirs_empty, agree
 
-    def ancestry(element: etree._Element) -> tuple[int, int, int, int, int, int]:
-        """(depth, furniture tags, content tags, hidden, furniture names, content names)."""
-        if element in ancestry_cache:
-            return ancestry_cache[element]
+
+_Ancestry = tuple[int, int, int, int, int, int]
+
+
+def _ancestry_lookup() -> Callable[[etree._Element], _Ancestry]:
+    """A lookup of what an element's ancestors (itself included) are, cached for one page:
+    (depth, furniture tags, content tags, hidden, furniture names, content names)."""
+    cache: dict[etree._Element, _Ancestry] = {}
+
+    def ancestry(element: etree._Element) -> _Ancestry:
+        if element in cache:
+            return cache[element]
         parent = element.getparent()
         base = (0, 0, 0, 0, 0, 0) if parent is None else ancestry(parent)
         tag = element.tag
@@ -283,83 +313,94 @@ def features(blocks: list[TextBlock], ours: list[bool], theirs: list[float]) -> 
             base[4] + (hint < 0),
             base[5] + (hint > 0),
         )
-        ancestry_cache[element] = value
+        cache[element] = value
         return value
 
-    def near(votes: list[float], i: int, reach: int = 3) -> float:
-        lo, hi = max(0, i - reach), min(n, i + reach + 1)
+    return ancestry
+
+
+def _surroundings(
+    blocks: list[TextBlock],
+    votes: list[float],
+    family: dict[etree._Element | None, list[int]],
+) -> list[tuple[float, float, float, float]]:
+    """How one voter voted around each block: (near, inside its span, siblings, gap)."""
+    n = len(blocks)
+    marked = [i for i, v in enumerate(votes) if v >= 0.5]
+    first, last = (marked[0], marked[-1]) if marked else (n, -1)
+    gap = _gaps(votes)
+    out = []
+    for i, block in enumerate(blocks):
+        lo, hi = max(0, i - 3), min(n, i + 3 + 1)
         others = [votes[j] for j in range(lo, hi) if j != i]
-        return sum(others) / len(others) if others else 0.0
+        near = sum(others) / len(others) if others else 0.0
+        kin = [j for j in family[block.element.getparent()] if j != i]
+        siblings = sum(votes[j] for j in kin) / len(kin) if kin else -1.0
+        out.append((near, 1.0 if first <= i <= last else 0.0, siblings, gap[i]))
+    return out
 
-    ours_f = [1.0 if o else 0.0 for o in ours]
 
-    def span(votes: list[float]) -> tuple[int, int]:
-        marked = [i for i, v in enumerate(votes) if v >= 0.5]
-        return (marked[0], marked[-1]) if marked else (n, -1)
+def _gaps(votes: list[float]) -> list[float]:
+    """For each block, how many blocks away the nearest kept one is (0 if it is kept), as log1p."""
+    n = len(votes)
+    out = [float(n)] * n
+    last = None
+    for i in range(n):
+        if votes[i] >= 0.5:
+            last = i
+        if last is not None:
+            out[i] = float(i - last)
+    last = None
+    for i in reversed(range(n)):
+        if votes[i] >= 0.5:
+            last = i
+        if last is not None:
+            out[i] = min(out[i], float(last - i))
+    return [math.log1p(g) for g in out]
 
-    ours_span, theirs_span = span(ours_f), span(theirs)
-    # how the blocks under the same parent voted (a block among kept siblings is likely kept)
-    family: dict[etree._Element | None, list[int]] = {}
-    for i, block in enumerate(blocks):
-        family.setdefault(block.element.getparent(), []).append(i)
 
-    def siblings(votes: list[float], i: int) -> float:
-        others = [j for j in family[blocks[i].element.getparent()] if j != i]
-        return sum(votes[j] for j in others) / len(others) if others else -1.0
-
-    def gaps(votes: list[float]) -> list[float]:
-        """For each block, how many blocks away the nearest kept one is (0 if it is kept)."""
-        out = [float(n)] * n
-        last = None
-        for i in range(n):
-            if votes[i] >= 0.5:
-                last = i
-            if last is not None:
-                out[i] = float(i - last)
-        last = None
-        for i in reversed(range(n)):
-            if votes[i] >= 0.5:
-                last = i
-            if last is not None:
-                out[i] = min(out[i], float(last - i))
-        return [math.log1p(g) for g in out]
-
-    ours_gap, theirs_gap = gaps(ours_f), gaps(theirs)
-    rows = []
-    for i, block in enumerate(blocks):
-        chars = len(block.text)
-        depth, f_tags, c_tags, hidden, f_names, c_names = ancestry(block.element)
-        group = _tag_group(block.element.tag)
-        row = [
-            ours_f[i],
-            theirs[i],
-            math.log1p(chars),
-            block.links / chars if chars else 0.0,
-            1.0 if _SENTENCE_END.search(block.text) else 0.0,
-            block.text.count(",") / (1 + chars / 100),
-            i / n,
-            float(depth),
-            float(f_tags),
-            float(c_tags),
-            float(hidden),
-            float(f_names),
-            float(c_names),
-            near(ours_f, i),
-            near(theirs, i),
-            ours_chars / total,
-            theirs_chars / total,
-            theirs_empty,
-            agree,
-            1.0 if ours_span[0] <= i <= ours_span[1] else 0.0,
-            1.0 if theirs_span[0] <= i <= theirs_span[1] else 0.0,
-            siblings(ours_f, i),
-            siblings(theirs, i),
-            ours_gap[i],
-            theirs_gap[i],
-        ]
-        row.extend(1.0 if group == g else 0.0 for g in _TAG_GROUPS)
-        rows.append(row)
-    return rows
+def _row(
+    block: TextBlock,
+    position: float,
+    ours: float,
+    theirs: float,
+    ancestry: _Ancestry,
+    page: tuple[float, float, float, float],
+    ours_around: tuple[float, float, float, float],
+    theirs_around: tuple[float, float, float, float],
+) -> list[float]:
+    """One block's row of ``FEATURES``."""
+    chars = len(block.text)
+    depth, f_tags, c_tags, hidden, f_names, c_names = ancestry
+    ours_near, inside_ours, siblings_ours, gap_ours = ours_around
+    theirs_near, inside_theirs, siblings_theirs, gap_theirs = theirs_around
+    group = _tag_group(block.element.tag)
+    row = [
+        ours,
+        theirs,
+        math.log1p(chars),
+        block.links / chars if chars else 0.0,
+        1.0 if _SENTENCE_END.search(block.text) else 0.0,
+        block.text.count(",") / (1 + chars / 100),
+        position,
+        float(depth),
+        float(f_tags),
+        float(c_tags),
+        float(hidden),
+        float(f_names),
+        float(c_names),
+        ours_near,
+        theirs_near,
+        *page,
+        inside_ours,
+        inside_theirs,
+        siblings_ours,
+        siblings_theirs,
+        gap_ours,
+        gap_theirs,
+    ]
+    row.extend(1.0 if group == g else 0.0 for g in _TAG_GROUPS)
+    return row
 
 
 # --------------------------------------------------------------------------------------- model
