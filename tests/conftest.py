@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "sources"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.paths import ROOT, SOURCES
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from anthology.build import run
-
-from .conftest import ROOT, SOURCES
+from tests.paths import ROOT, SOURCES
 
 pytestmark = pytest.mark.slow
 

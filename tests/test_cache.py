@@ -14,8 +14,7 @@ from anthology.clean import clean
 from anthology.config.book import load_edition
 from anthology.core.errors import SourceError
 from anthology.sources import discover, read_page
-
-from .conftest import FIXTURES, ROOT
+from tests.paths import FIXTURES, ROOT
 
 
 def _articles(root: Path):

@@ -18,8 +18,7 @@ from anthology.check import check_epub, summary
 from anthology.check.epubcheck import epubcheck_findings
 from anthology.cli import main
 from anthology.core.errors import Diagnostic
-
-from .conftest import SOURCES
+from tests.paths import SOURCES
 
 CHAPTER = "EPUB/what-do-we-mean-by-socialism-october.xhtml"
 Change = Callable[[bytes], bytes] | bytes

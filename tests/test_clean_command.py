@@ -9,8 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from anthology.cli import main
-
-from .conftest import FIXTURES, SOURCES
+from tests.paths import FIXTURES, SOURCES
 
 HTML = FIXTURES / "html" / "sources"
 

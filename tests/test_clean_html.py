@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -13,18 +12,13 @@ from hypothesis import strategies as st
 from anthology.clean.html import clean_html
 from anthology.clean.html.parse import parse_page, raw_text_chars, tree_text_chars
 from anthology.clean.rules import default_rules
-from anthology.config.edition import Edition
 from anthology.core.errors import SourceError
 from anthology.core.model import Article, Figure
 from anthology.core.text import strip_tags
 from anthology.sources import Page, read_page
+from tests.allowlist import assert_allowlisted, inline_fragments
+from tests.pages import EDITION, EXPECTED, HTML
 
-from .allowlist import assert_allowlisted, inline_fragments
-from .conftest import FIXTURES
-
-HTML = FIXTURES / "html"
-EDITION = Edition(root=HTML, title="test")
-EXPECTED = tomllib.loads((HTML / "expected.toml").read_text(encoding="utf-8"))
 ARTICLES = sorted(name for name, case in EXPECTED.items() if "error" not in case)
 METADATA = ("title", "standfirst", "byline", "date", "publication", "url", "language")
 

@@ -14,8 +14,7 @@ from anthology.core.errors import SourceError
 from anthology.core.model import Heading, ListBlock, Paragraph, Quote
 from anthology.core.text import smarten, strip_tags
 from anthology.sources import read_page
-
-from .conftest import FIXTURES, SOURCES
+from tests.paths import FIXTURES, SOURCES
 
 EXPECTED = tomllib.loads((FIXTURES / "seeds.toml").read_text(encoding="utf-8"))
 EDITION = Edition(root=SOURCES.parent, title="test")

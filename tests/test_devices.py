@@ -19,8 +19,7 @@ from anthology.cli import main
 from anthology.core.errors import BuildError
 from anthology.render.azw3 import INSTALL, book_uuid
 from anthology.render.kepub import kobo_document
-
-from .conftest import ROOT
+from tests.paths import ROOT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SLUG = "the-russian-revolution-of-1917"

@@ -12,8 +12,7 @@ from click.testing import CliRunner
 
 from anthology.clean.rules import site_rule_from_toml
 from anthology.cli import main
-
-from .conftest import FIXTURES, ROOT
+from tests.paths import FIXTURES, ROOT
 
 DOCS = ROOT / "docs"
 

@@ -25,8 +25,7 @@ from anthology.clean.text import clean_text
 from anthology.core.errors import SourceError
 from anthology.core.model import Article, Heading, ListBlock, Paragraph, Quote
 from anthology.sources import Page, decode
-
-from .allowlist import assert_allowlisted
+from tests.allowlist import assert_allowlisted
 
 RULES = default_rules()
 SETTINGS = settings(

@@ -213,7 +213,7 @@ def test_glossary_errors_name_file_and_line(
 
 
 def test_default_glossary_is_big_enough_and_used() -> None:
-    from .conftest import ROOT
+    from tests.paths import ROOT
 
     entries = load_glossary(ROOT)
     assert len(entries) >= 30
@@ -295,8 +295,7 @@ def test_suggest_prints_pasteable_toml_of_undefined_terms(tmp_path: Path) -> Non
     from click.testing import CliRunner
 
     from anthology.cli import main
-
-    from .conftest import SOURCES
+    from tests.paths import SOURCES
 
     root = tmp_path / "edition"
     shutil.copytree(SOURCES, root / "sources")

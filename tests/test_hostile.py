@@ -31,8 +31,7 @@ from pypdf.generic import IndirectObject
 
 from anthology.build import run
 from anthology.cli import main
-
-from .conftest import SOURCES
+from tests.paths import SOURCES
 
 pytestmark = pytest.mark.slow
 

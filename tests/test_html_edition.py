@@ -12,8 +12,7 @@ from pypdf import PdfReader
 
 from anthology.build import run
 from anthology.cli import main
-
-from .conftest import FIXTURES
+from tests.paths import FIXTURES
 
 pytestmark = pytest.mark.slow
 PAGES = FIXTURES / "html" / "sources"

@@ -22,8 +22,9 @@ from anthology.clean.rules import default_rules
 from anthology.config.edition import Edition
 from anthology.core.limits import Limits
 from anthology.sources import Page, read_page
+from tests.paths import FIXTURES
 
-HTML = Path(__file__).parent / "fixtures" / "html"
+HTML = FIXTURES / "html"
 EDITION = Edition(root=HTML, title="test")
 
 PROSE = "<p>A sentence of the article that carries on for a while, as prose does. </p>" * 5

@@ -12,9 +12,10 @@ from anthology.clean.html import clean_html
 from anthology.clean.rules import default_rules
 from anthology.core.errors import SourceError
 from anthology.sources import Page, decode, read_page
-from tests.test_clean_html import EDITION, EXPECTED, HTML
+from tests.pages import EDITION, EXPECTED, HTML
+from tests.paths import BENCHMARKS
 
-WCXB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "wcxb-dev"
+WCXB = BENCHMARKS / "wcxb-dev"
 
 # Pages of the broad development set (see its truth.jsonl for each page's type and site).
 REFUSED = {

@@ -98,7 +98,7 @@ def _links(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
 @pytest.fixture(scope="module")
 def books(tmp_path_factory) -> dict[str, Path]:
     """The default edition as one layout and in parts, with one worker and with two."""
-    from tests.conftest import SOURCES
+    from tests.paths import SOURCES
 
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)

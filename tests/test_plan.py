@@ -16,8 +16,9 @@ from anthology.cli import main
 from anthology.config.book import load_edition
 from anthology.plan import find_duplicates, plan
 from anthology.plan.draft import draft
+from tests.paths import FIXTURES
 
-THEMED = Path(__file__).resolve().parent / "fixtures" / "themed"
+THEMED = FIXTURES / "themed"
 BEES = {"hive-inspection.html", "varroa-mites.html", "first-honey-harvest.html"}
 BREAD = {"sourdough-starter.html", "shaping-loaves.html", "baking-in-dutch-oven.html"}
 STARS = {"choosing-telescope.html", "observing-planets.html", "dark-sky-sites.html"}

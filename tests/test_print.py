@@ -15,8 +15,7 @@ from anthology.build import run
 from anthology.cli import main
 from anthology.config.edition import PrintOptions
 from anthology.render.pdf import page_css
-
-from .conftest import ROOT
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.slow
 MM = 72 / 25.4

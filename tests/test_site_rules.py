@@ -16,8 +16,7 @@ from anthology.core.errors import ConfigError
 from anthology.core.model import Article, Paragraph, Quote
 from anthology.core.text import strip_tags
 from anthology.sources import read_page
-
-from .conftest import FIXTURES
+from tests.paths import FIXTURES
 
 PAGES = FIXTURES / "html" / "sources"
 
@@ -103,7 +102,7 @@ def test_paragraphs_shared_by_pages_of_one_site_are_dropped() -> None:
 
 
 def test_the_default_edition_loses_nothing_across_pages() -> None:
-    from .conftest import ROOT
+    from tests.paths import ROOT
 
     _, book = prepare(ROOT)
     assert sum(c.article.word_count for c in book.chapters) == 10987

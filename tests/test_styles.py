@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import ROOT
+from tests.paths import ROOT
 
 TEMPLATES = ROOT / "src" / "anthology" / "render" / "templates"
 

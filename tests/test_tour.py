@@ -11,8 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from anthology.cli import main
-
-from .conftest import FIXTURES
+from tests.paths import FIXTURES
 
 pytestmark = pytest.mark.slow
 
