@@ -124,6 +124,7 @@ def test_every_printed_page_is_in_the_epub_where_it_starts(built) -> None:
     assert checked >= 40
 
 
+@pytest.mark.slow
 def test_epub_alone_uses_the_page_numbers_of_the_last_print_layout(edition: Path) -> None:
     run(edition, targets=("epub",))
     with zipfile.ZipFile(edition / "build" / "the-russian-revolution-of-1917.epub") as z:

@@ -1,4 +1,7 @@
-"""Tagged PDF parts rendered by WeasyPrint, joined: pages, tags, bookmarks, links, labels."""
+"""Tagged PDF parts rendered by WeasyPrint, joined: pages, tags, bookmarks, links, labels.
+
+The parts are laid out by WeasyPrint, so these tests are in the slow tier.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from anthology.render.pdfjoin import (
     part_href,
 )
 from anthology.resources import ResourceGate
+
+pytestmark = pytest.mark.slow
 
 # Three parts of one small book: links within a part, links across parts (one to an id that is
 # not ASCII), an anchor id used in two parts (#note), a list, a table and a picture.

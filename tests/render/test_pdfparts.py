@@ -15,18 +15,29 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from anthology.build import _renderer, prepare
+from anthology.build import prepare
+from anthology.render.pdf import PdfRenderer
 from anthology.render.pdfparts import Chunk, css_string, split_html, without_target_counters
+from anthology.render.styles import default_styles_dir, style_layers
+from anthology.resources import ResourceGate
 
 CHUNK_CHARS = 20_000  # a few chapters to a chunk
 EPOCH = "1700000000"
+
+
+def _pdf_renderer(root: Path, edition, jobs: int) -> PdfRenderer:
+    """The print renderer as a build makes it: the default look, the gate, the parts cache."""
+    layers = style_layers(root, "print", "")
+    gate = ResourceGate([root, default_styles_dir(), *(s.path.parent for s in layers)])
+    cache = root / "build" / ".cache" / "pdf-parts"
+    return PdfRenderer(layers, gate, root / "sources", edition.print, jobs=jobs, cache_dir=cache)
 
 
 def _render(root: Path, out: Path, *, parts: bool, jobs: int = 1, shop: bool = False):
     edition, book = prepare(root)
     if shop:
         edition = replace(edition, print=replace(edition.print, shop=True))
-    renderer = _renderer("pdf", edition, "", jobs)
+    renderer = _pdf_renderer(root, edition, jobs)
     if parts:
         renderer.split_from_words = 0
         renderer.chunk_chars = CHUNK_CHARS
@@ -126,12 +137,14 @@ def books(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+@pytest.mark.slow
 def test_the_book_is_cut_into_front_body_and_back(books):
     renderer = books["serial_renderer"]
     assert renderer.parts >= 5  # front matter, three parts (one cut in two or more), back
     assert books["whole_renderer"].parts == 1
 
 
+@pytest.mark.slow
 def test_every_page_prints_as_in_the_whole_book_layout(books):
     # Folios, running heads, the contents' page numbers, glossary references, blank pages.
     whole, parts = _page_texts(books["whole"]), _page_texts(books["serial"])
@@ -140,6 +153,7 @@ def test_every_page_prints_as_in_the_whole_book_layout(books):
         assert got == expected, f"page {number} differs"
 
 
+@pytest.mark.slow
 def test_contents_numbers_are_the_pages_the_chapters_start_on(books):
     pdf = pikepdf.open(books["serial"])
     texts = _page_texts(books["serial"])
@@ -153,6 +167,7 @@ def test_contents_numbers_are_the_pages_the_chapters_start_on(books):
         assert line.rstrip().endswith(f" {folio}"), (title, folio, line)
 
 
+@pytest.mark.slow
 def test_bookmarks_and_links_are_those_of_the_whole_book(books):
     whole, parts = pikepdf.open(books["whole"]), pikepdf.open(books["serial"])
     assert _outline(parts) == _outline(whole)
@@ -160,6 +175,7 @@ def test_bookmarks_and_links_are_those_of_the_whole_book(books):
     assert not any(target.startswith("x-part-anchor:") for _, target in _links(parts))
 
 
+@pytest.mark.slow
 def test_page_labels_give_roman_front_matter_and_arabic_body(books):
     pdf = pikepdf.open(books["serial"])
     labels = pikepdf.NumberTree(pdf.Root.PageLabels)
@@ -168,27 +184,32 @@ def test_page_labels_give_roman_front_matter_and_arabic_body(books):
     assert _page_texts(books["serial"])[body].split()[-1] == "1"
 
 
+@pytest.mark.slow
 def test_the_join_is_tagged_for_pdf_ua(books):
     pdf, whole = pikepdf.open(books["serial"]), pikepdf.open(books["whole"])
     assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
     assert str(pdf.Root.Lang) == str(whole.Root.Lang) != ""
 
 
+@pytest.mark.slow
 def test_parallel_cached_and_serial_builds_are_byte_identical(books):
     serial = books["serial"].read_bytes()
     assert books["parallel"].read_bytes() == serial
     assert books["warm"].read_bytes() == serial
 
 
+@pytest.mark.slow
 def test_a_rebuild_lays_out_nothing_that_did_not_change(books):
     assert books["parallel_renderer"].laid_out == books["parallel_renderer"].parts
     assert books["warm_renderer"].laid_out == 0
 
 
+@pytest.mark.slow
 def test_the_epub_page_map_matches_the_whole_layout(books):
     assert books["serial_renderer"].page_starts == books["whole_renderer"].page_starts
 
 
+@pytest.mark.slow
 def test_one_changed_chapter_lays_out_its_chunk_again_and_no_other(books, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path / "edition"
@@ -206,6 +227,7 @@ def test_one_changed_chapter_lays_out_its_chunk_again_and_no_other(books, tmp_pa
     assert whole.page_count == renderer.page_count
 
 
+@pytest.mark.slow
 def test_a_changed_stylesheet_lays_everything_out_again(books, tmp_path, monkeypatch):
     # New page counts everywhere: the counts of the last build must not be trusted.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -221,6 +243,7 @@ def test_a_changed_stylesheet_lays_everything_out_again(books, tmp_path, monkeyp
     assert _page_texts(tmp_path / "parts.pdf") == _page_texts(tmp_path / "whole.pdf")
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_entry_is_laid_out_again(books, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path / "edition"
@@ -305,6 +328,7 @@ def test_target_counters_read_the_folio_from_data_page(css):
     assert "target-counter" not in without_target_counters(css)
 
 
+@pytest.mark.slow
 def test_a_continued_part_shows_its_title_in_the_running_head(tmp_path):
     import weasyprint
 
