@@ -32,7 +32,7 @@ METHODS = ("join_parts", "pikepdf extend", "pypdf append")
 
 def part_html(number: int, parts: int, pages: int, first_folio: int) -> str:
     """One part: a page per section, each with a heading, text, a list, a table and links."""
-    from anthology.render.pdfjoin import part_href
+    from anthology.render.pdf.join import part_href
 
     sections = []
     for page in range(pages):
@@ -75,7 +75,7 @@ def _no_fetch(url, *args, **kwargs):
 def join(method: str, out: Path, parts: list[Path]) -> None:
     """Run in a fresh process: one join, then its figures as JSON on stdout."""
     if method == "join_parts":
-        from anthology.render.pdfjoin import join_parts
+        from anthology.render.pdf.join import join_parts
     elif method == "pikepdf extend":
         import pikepdf
     else:

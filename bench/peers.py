@@ -50,7 +50,7 @@ def export(edition, book, folder: Path) -> None:
         folder: where to write.
     """
     from anthology.render.documents import blocks_html, print_html
-    from anthology.render.pdf import FONTS, page_css
+    from anthology.render.pdf.renderer import FONTS, page_css
     from anthology.render.styles import style_layers
 
     def image_href(src: str) -> str:

@@ -1,16 +1,18 @@
-"""Find the edition's pages, read their bytes, decide their kind and decode them into ``Page``s."""
+"""The load stage: find the edition's pages, read their bytes once, decide their kind; and
+decode them into ``Page``s for the cleaner."""
 
 from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from anthology.config.edition import Edition
-from anthology.core.errors import SourceError, display_path
+from anthology.core.errors import Diagnostic, SourceError, display_path
 from anthology.core.limits import Limits, format_size
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -59,42 +61,98 @@ def discover(edition: Edition) -> list[Path]:
     return pages
 
 
+@dataclass(frozen=True)
+class PageFile:
+    """A page file as loaded: its bytes, read once (the cache's key, then the cleaner's input),
+    or the line that says why it cannot be read."""
+
+    path: Path
+    name: str  # the file name relative to sources/, as book.toml lists it
+    shown: str  # the path to show in messages (relative to the edition root)
+    kind: str | None  # "text" | "html"
+    data: bytes = b""  # as on disk (still gzipped for .gz pages)
+    problem: str = ""  # the error line when the file cannot be read as a page
+
+
+def load(edition: Edition) -> list[PageFile]:
+    """The load stage: every page of the edition, in a stable order, its bytes read once.
+
+    Raises:
+        SourceError: sources/ holds no pages.
+    """
+    return [load_page(path, edition) for path in discover(edition)]
+
+
+def load_page(path: Path, edition: Edition) -> PageFile:
+    """Read one page file's bytes, within the edition's ``[limits] page_size``.
+
+    A file that cannot be read as a page comes back with its ``problem``, not raised: a build
+    with ``--keep-going`` goes on without it.
+    """
+    shown = display_path(path, edition.root)
+    name = (
+        str(path.relative_to(edition.sources))
+        if path.is_relative_to(edition.sources)
+        else path.name
+    )
+    kind = page_kind(path)
+    try:
+        if kind is None:
+            raise SourceError("not a page this tool reads (use .txt or .html)", shown)
+        resolved = path.resolve()
+        if not resolved.is_relative_to(edition.sources.resolve()):
+            raise SourceError("points outside the sources/ folder (a symlink?); refused", shown)
+        data = _file_bytes(path, shown, edition.limits)
+    except SourceError as exc:
+        return PageFile(path, name, shown, kind, problem=exc.message)
+    return PageFile(path, name, shown, kind, data)
+
+
+def decode_page(file: PageFile, limits: Limits) -> Page:
+    """The page's text: unpacked when gzipped, decoded.
+
+    Raises:
+        SourceError: the file could not be read, or is empty, binary or too large unpacked.
+    """
+    if file.problem:
+        raise SourceError(file.problem)
+    data = _unpacked(file.data, file.path, file.shown, limits)
+    if not data.strip():
+        raise SourceError("is empty", file.shown)
+    text = decode(data, file.kind)
+    if text is None:
+        raise SourceError("looks like binary data, not a text or HTML page", file.shown)
+    return Page(path=file.path, name=file.name, shown=file.shown, kind=file.kind, text=text)
+
+
 def read_page(path: Path, edition: Edition) -> Page:
     """Read and decode one page, within the edition's ``[limits] page_size``.
 
     Raises:
         SourceError: the file is unreadable, empty, binary or too large.
     """
-    shown = display_path(path, edition.root)
-    kind = page_kind(path)
-    if kind is None:
-        raise SourceError("not a page this tool reads (use .txt or .html)", shown)
-    resolved = path.resolve()
-    if not resolved.is_relative_to(edition.sources.resolve()):
-        raise SourceError("points outside the sources/ folder (a symlink?); refused", shown)
-    data = _page_bytes(path, shown, edition.limits)
-    if not data.strip():
-        raise SourceError("is empty", shown)
-    text = decode(data, kind)
-    if text is None:
-        raise SourceError("looks like binary data, not a text or HTML page", shown)
-    name = (
-        str(path.relative_to(edition.sources))
-        if path.is_relative_to(edition.sources)
-        else path.name
-    )
-    return Page(path=path, name=name, shown=shown, kind=kind, text=text)
+    return decode_page(load_page(path, edition), edition.limits)
 
 
-def _page_bytes(path: Path, shown: str, limits: Limits) -> bytes:
-    """The page's bytes, decompressed when gzipped, never more than the page size limit."""
+def _file_bytes(path: Path, shown: str, limits: Limits) -> bytes:
+    """The file's bytes as on disk, if it is no larger than the page size limit."""
     try:
         size = path.stat().st_size
         if size > limits.page_size:
             raise SourceError(limits.exceeded("page_size", f"page is {format_size(size)}"), shown)
-        if not path.name.lower().endswith(".gz"):
-            return path.read_bytes()
-        with gzip.open(path, "rb") as stream:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(
+            f"cannot be read ({exc.strerror or exc.__class__.__name__})", shown
+        ) from None
+
+
+def _unpacked(data: bytes, path: Path, shown: str, limits: Limits) -> bytes:
+    """A gzipped page's bytes unpacked, never more than the page size limit; others as they are."""
+    if not path.name.lower().endswith(".gz"):
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             # Read one byte past the limit: a small file can unpack to gigabytes.
             data = stream.read(limits.page_size + 1)
     except (EOFError, gzip.BadGzipFile, zlib.error):
@@ -110,6 +168,26 @@ def _page_bytes(path: Path, shown: str, limits: Limits) -> bytes:
             shown,
         )
     return data
+
+
+def unlisted(edition: Edition) -> list[Diagnostic]:
+    """A warning for each page in sources/ that book.toml's parts leave out."""
+    if not (edition.configured and edition.parts):
+        return []
+    listed = {entry.source for part in edition.parts for entry in part.articles}
+    return [
+        Diagnostic(
+            "load-001",
+            "warning",
+            f"{edition.sources.name}/{path.name}",
+            "not listed in book.toml's parts, so not in the book",
+        )
+        for path in sorted(edition.sources.iterdir())
+        if path.is_file()
+        and not path.name.startswith(".")
+        and page_kind(path)
+        and path.name not in listed
+    ]
 
 
 def image_problem(path: Path, limits: Limits) -> str:
@@ -142,11 +220,11 @@ def image_problem(path: Path, limits: Limits) -> str:
     return ""
 
 
-def read_loose_page(path: Path) -> Page:
-    """Read a page given on the command line, wherever it lies (for ``compile clean``).
+def load_loose_page(path: Path) -> PageFile:
+    """Load a page given on the command line, wherever it lies (for ``compile clean``).
 
-    Raises:
-        SourceError: as ``read_page``.
+    A page in a ``sources/`` folder is read as its edition reads it; any other page as if its
+    own folder were an edition's ``sources/``.
     """
     path = Path(path)
     parent = path.resolve().parent
@@ -160,7 +238,16 @@ def read_loose_page(path: Path) -> Page:
                 return parent
 
         edition = _Loose(root=parent, title="")
-    return read_page(path.resolve(), edition)
+    return load_page(path.resolve(), edition)
+
+
+def read_loose_page(path: Path) -> Page:
+    """Read and decode a page given on the command line, wherever it lies.
+
+    Raises:
+        SourceError: as ``read_page``.
+    """
+    return decode_page(load_loose_page(path), Limits())
 
 
 def page_stem(name: str) -> str:

@@ -48,3 +48,31 @@ def test_mojibake_is_repaired_and_forbidden_characters_removed() -> None:
 
 def test_binary_is_not_text() -> None:
     assert decode(bytes(range(256)) * 10, "html") is None
+
+
+def test_loading_reads_each_page_once_and_keeps_what_cannot_be_read(tmp_path) -> None:
+    import gzip
+
+    from anthology.config.edition import Edition
+    from anthology.core.errors import SourceError
+    from anthology.core.limits import Limits
+    from anthology.sources import decode_page, load
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "a.txt").write_text("Title\n\nOne paragraph of text.\n", encoding="utf-8")
+    (sources / "b.html.gz").write_bytes(gzip.compress(b"<html><p>Packed</p></html>"))
+    (sources / "c.txt").write_bytes(b"")
+    (sources / "d.txt").write_bytes(b"x" * 2000)
+    edition = Edition(root=tmp_path, title="t", limits=Limits(page_size=1000))
+    pages = load(edition)
+    assert [page.name for page in pages] == ["a.txt", "b.html.gz", "c.txt", "d.txt"]
+    # The bytes as on disk: the cache's key, then (unpacked, decoded) the cleaner's input.
+    assert pages[1].data == (sources / "b.html.gz").read_bytes()
+    assert "Packed" in decode_page(pages[1], edition.limits).text
+    assert not pages[2].problem  # an empty page is found out when it is decoded
+    with pytest.raises(SourceError, match="is empty"):
+        decode_page(pages[2], edition.limits)
+    assert pages[3].data == b"" and "sources/d.txt" in pages[3].problem
+    with pytest.raises(SourceError, match="page_size"):
+        decode_page(pages[3], edition.limits)

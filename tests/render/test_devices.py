@@ -17,8 +17,8 @@ from lxml import etree
 from anthology.build import run
 from anthology.cli import main
 from anthology.core.errors import BuildError
-from anthology.render.azw3 import INSTALL, book_uuid
-from anthology.render.kepub import kobo_document
+from anthology.render.epub.azw3 import INSTALL, book_uuid
+from anthology.render.epub.kepub import kobo_document
 from tests.paths import ROOT
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -288,7 +288,7 @@ def test_azw3_conversion_failure_is_one_line(edition: Path, tmp_path: Path, monk
 def test_azw3_conversion_that_hangs_is_stopped(edition: Path, tmp_path: Path, monkeypatch) -> None:
     _fake_converter(tmp_path / "bin", f"exec {shutil.which('sleep')} 30")
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
-    monkeypatch.setattr("anthology.render.azw3.TIMEOUT", 1)
+    monkeypatch.setattr("anthology.render.epub.azw3.TIMEOUT", 1)
     with pytest.raises(BuildError, match=r"^ebook-convert took more than 1 s to make the AZW3"):
         run(edition, targets=("azw3",))
     assert not [p for p in (edition / "build").iterdir() if p.name != ".cache"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from anthology.render import linebreak
+from anthology.render.pdf import weasy
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _lines(width: int, text: str, hyphens: str) -> list[str]:
 
 @pytest.mark.parametrize("hyphens", ["auto", "none"])
 def test_inline_elements_do_not_move_line_breaks(hyphens: str) -> None:
-    linebreak.install()
+    weasy.install_linebreak()
     plain = re.sub(r"</?(span|em)>", "", TEXT)
     moved = [
         width
@@ -51,7 +51,7 @@ def test_inline_elements_do_not_move_line_breaks(hyphens: str) -> None:
 def test_install_is_idempotent() -> None:
     from weasyprint.layout import inline
 
-    linebreak.install()
+    weasy.install_linebreak()
     first = inline.split_first_line
-    linebreak.install()
+    weasy.install_linebreak()
     assert inline.split_first_line is first

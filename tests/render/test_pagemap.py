@@ -11,8 +11,10 @@ from lxml import etree
 from pypdf import PdfReader
 
 from anthology.build import run
-from anthology.render import pagemap
-from anthology.render.pagemap import PageStart, folio, mark_pages
+from anthology.render.epub.marks import mark_pages
+from anthology.render.pdf import pagemap
+from anthology.render.pdf.pagemap import folio
+from anthology.render.places import PageStart
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 DOC = """<?xml version="1.0" encoding="utf-8"?>

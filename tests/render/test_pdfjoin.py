@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from anthology.core.errors import BuildError
-from anthology.render.pdfjoin import (
+from anthology.render.pdf.join import (
     Bookmark,
     PageLabels,
     join_parts,

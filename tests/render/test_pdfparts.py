@@ -1,4 +1,4 @@
-"""A book laid out in parts (render/pdfparts.py) prints exactly as the whole-book layout does.
+"""A book laid out in parts (render/pdf/parts.py) prints exactly as the whole-book layout does.
 
 The default edition is small, so each test asks for parts from the first word and for small
 chunks (a part of the book is then cut between chapters too): front matter, five body chunks
@@ -16,36 +16,24 @@ import pikepdf
 import pytest
 
 from anthology.build import prepare
-from anthology.render.pdf import PdfRenderer
-from anthology.render.pdfparts import Chunk, css_string, split_html, without_target_counters
-from anthology.render.styles import default_styles_dir, style_layers
-from anthology.resources import ResourceGate
+from anthology.render.pdf.split import Chunk, css_string, split_html, without_target_counters
+from anthology.render.targets import renderer_for
 
 CHUNK_CHARS = 20_000  # a few chapters to a chunk
 EPOCH = "1700000000"
-
-
-def _pdf_renderer(root: Path, edition, jobs: int) -> PdfRenderer:
-    """The print renderer as a build makes it: the default look, the gate, the parts cache."""
-    layers = style_layers(root, "print", "")
-    gate = ResourceGate([root, default_styles_dir(), *(s.path.parent for s in layers)])
-    cache = root / "build" / ".cache" / "pdf-parts"
-    return PdfRenderer(layers, gate, root / "sources", edition.print, jobs=jobs, cache_dir=cache)
 
 
 def _render(root: Path, out: Path, *, parts: bool, jobs: int = 1, shop: bool = False):
     edition, book = prepare(root)
     if shop:
         edition = replace(edition, print=replace(edition.print, shop=True))
-    renderer = _pdf_renderer(root, edition, jobs)
+    renderer = renderer_for("pdf", edition, "", jobs)
     if parts:
-        renderer.split_from_words = 0
-        renderer.chunk_chars = CHUNK_CHARS
+        renderer = replace(renderer, split_from_words=0, chunk_chars=CHUNK_CHARS)
     else:
-        renderer.split_from_words = 10**12
+        renderer = replace(renderer, split_from_words=10**12)
     out.parent.mkdir(parents=True, exist_ok=True)
-    renderer.render(book, out)
-    return renderer
+    return renderer.render(book, out)
 
 
 def _page_texts(pdf: Path) -> list[str]:
@@ -130,25 +118,25 @@ def books(tmp_path_factory) -> dict[str, Path]:
         "serial": out / "serial.pdf",
         "parallel": out / "parallel.pdf",
         "warm": out / "warm.pdf",
-        "whole_renderer": whole,
-        "serial_renderer": serial,
-        "parallel_renderer": parallel,
-        "warm_renderer": warm,
+        "whole_rendered": whole,
+        "serial_rendered": serial,
+        "parallel_rendered": parallel,
+        "warm_rendered": warm,
     }
 
 
 @pytest.mark.slow
 def test_the_book_is_cut_into_front_body_and_back(books):
-    renderer = books["serial_renderer"]
-    assert renderer.parts >= 5  # front matter, three parts (one cut in two or more), back
-    assert books["whole_renderer"].parts == 1
+    rendered = books["serial_rendered"]
+    assert rendered.parts >= 5  # front matter, three parts (one cut in two or more), back
+    assert books["whole_rendered"].parts == 1
 
 
 @pytest.mark.slow
 def test_every_page_prints_as_in_the_whole_book_layout(books):
     # Folios, running heads, the contents' page numbers, glossary references, blank pages.
     whole, parts = _page_texts(books["whole"]), _page_texts(books["serial"])
-    assert len(parts) == len(whole) == books["serial_renderer"].page_count
+    assert len(parts) == len(whole) == books["serial_rendered"].pages
     for number, (expected, got) in enumerate(zip(whole, parts, strict=True), start=1):
         assert got == expected, f"page {number} differs"
 
@@ -200,13 +188,13 @@ def test_parallel_cached_and_serial_builds_are_byte_identical(books):
 
 @pytest.mark.slow
 def test_a_rebuild_lays_out_nothing_that_did_not_change(books):
-    assert books["parallel_renderer"].laid_out == books["parallel_renderer"].parts
-    assert books["warm_renderer"].laid_out == 0
+    assert books["parallel_rendered"].laid_out == books["parallel_rendered"].parts
+    assert books["warm_rendered"].laid_out == 0
 
 
 @pytest.mark.slow
 def test_the_epub_page_map_matches_the_whole_layout(books):
-    assert books["serial_renderer"].page_starts == books["whole_renderer"].page_starts
+    assert books["serial_rendered"].page_starts == books["whole_rendered"].page_starts
 
 
 @pytest.mark.slow
@@ -220,11 +208,11 @@ def test_one_changed_chapter_lays_out_its_chunk_again_and_no_other(books, tmp_pa
     longest = max(range(len(lines)), key=lambda i: len(lines[i]))
     lines[longest] += " The editor added this sentence."
     page.write_text("\n".join(lines), encoding="utf-8")
-    renderer = _render(root, tmp_path / "changed.pdf", parts=True, jobs=2)
-    assert renderer.laid_out == 1
+    rendered = _render(root, tmp_path / "changed.pdf", parts=True, jobs=2)
+    assert rendered.laid_out == 1
     whole = _render(root, tmp_path / "whole.pdf", parts=False)
     assert _page_texts(tmp_path / "changed.pdf") == _page_texts(tmp_path / "whole.pdf")
-    assert whole.page_count == renderer.page_count
+    assert whole.pages == rendered.pages
 
 
 @pytest.mark.slow
@@ -239,7 +227,7 @@ def test_a_changed_stylesheet_lays_everything_out_again(books, tmp_path, monkeyp
     parts = _render(root, tmp_path / "parts.pdf", parts=True, jobs=2)
     whole = _render(root, tmp_path / "whole.pdf", parts=False)
     assert parts.laid_out == parts.parts
-    assert parts.page_count == whole.page_count > books["whole_renderer"].page_count
+    assert parts.pages == whole.pages > books["whole_rendered"].pages
     assert _page_texts(tmp_path / "parts.pdf") == _page_texts(tmp_path / "whole.pdf")
 
 
@@ -252,8 +240,8 @@ def test_a_damaged_cache_entry_is_laid_out_again(books, tmp_path, monkeypatch):
     cached = sorted((root / "build" / ".cache" / "pdf-parts").glob("*.pdf"))
     cached[0].write_bytes(cached[0].read_bytes()[:1000])
     cached[1].with_suffix(".json").write_text("{not json", encoding="utf-8")
-    renderer = _render(root, tmp_path / "again.pdf", parts=True, jobs=1)
-    assert renderer.laid_out == 2
+    rendered = _render(root, tmp_path / "again.pdf", parts=True, jobs=1)
+    assert rendered.laid_out == 2
     assert (tmp_path / "again.pdf").read_bytes() == books["serial"].read_bytes()
 
 
@@ -264,7 +252,7 @@ def test_print_shop_parts_end_on_an_even_page(books, tmp_path, monkeypatch):
     shutil.copytree(books["root"] / "sources", root / "sources")
     whole = _render(root, tmp_path / "whole.pdf", parts=False, shop=True)
     parts = _render(root, tmp_path / "parts.pdf", parts=True, shop=True)
-    assert parts.page_count % 2 == 0 and parts.page_count == whole.page_count
+    assert parts.pages % 2 == 0 and parts.pages == whole.pages
     assert _page_texts(tmp_path / "parts.pdf") == _page_texts(tmp_path / "whole.pdf")
     with pikepdf.open(tmp_path / "parts.pdf") as pdf:
         assert "/OutputIntents" in pdf.Root

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from anthology.build import run
 from anthology.cli import main
 from anthology.config.edition import PrintOptions
-from anthology.render.pdf import page_css
+from anthology.render.pdf.renderer import page_css
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ import math
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from anthology.core.model import Article
@@ -56,6 +56,24 @@ class Plan:
     def sources(self) -> tuple[str, ...]:
         """Every planned article, in reading order."""
         return tuple(s for part in self.parts for s in part.sources)
+
+    def with_copies(self) -> Plan:
+        """The plan with each near-duplicate placed right after the article it copies.
+
+        A build without parts in book.toml loses no page: it keeps both and warns, while
+        ``compile plan`` leaves the copy out of the draft for the editor to confirm.
+        """
+        after: dict[str, list[str]] = {}
+        for duplicate in self.duplicates:
+            after.setdefault(duplicate.kept, []).append(duplicate.source)
+        parts = tuple(
+            replace(
+                part,
+                sources=tuple(s for kept in part.sources for s in (kept, *after.get(kept, ()))),
+            )
+            for part in self.parts
+        )
+        return Plan(parts, self.duplicates)
 
 
 def plan(

@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from anthology.config.edition import PrintOptions
 from anthology.core.errors import BuildError, Diagnostic
 from anthology.core.model import Book
 from anthology.render.documents import epub_doc_ids, print_html, show_parts
-from anthology.render.pagemap import PageStart, layout_key, page_starts
-from anthology.render.pdfdocument import (
+from anthology.render.pdf.document import (
     FONTS,
     WarningCollector,
     anchor_pages,
@@ -27,13 +28,15 @@ from anthology.render.pdfdocument import (
     resolution_warnings,
     stable_document_id,
 )
+from anthology.render.pdf.pagemap import layout_key, page_starts
+from anthology.render.rendered import PdfRendered
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
 
 # The A5 margins everything else is scaled from (millimetres).
 _A5 = {"width": 148.0, "height": 210.0, "top": 18.0, "bottom": 20.0, "inner": 20.0, "outer": 16.0}
 _WORDS_PER_A5_PAGE = 330
-# A book longer than this is laid out in parts, side by side (see pdfparts.py).
+# A book longer than this is laid out in parts, side by side (see parts.py).
 SPLIT_FROM_WORDS = 40_000
 
 
@@ -79,50 +82,47 @@ def srgb_profile() -> Path:
     return Path(str(files("weasyprint") / "pdf" / "sRGB2014.icc"))
 
 
+@dataclass(frozen=True)
 class PdfRenderer:
-    """Writes the print edition."""
+    """Writes the print edition.
 
-    name = "pdf"
-    suffix = ".pdf"
+    Args:
+        stylesheets: the print layers, in cascade order.
+        gate: what WeasyPrint may read.
+        base_dir: the sources folder (image paths are relative to it).
+        options: book.toml's [print].
+        jobs: worker processes for a book laid out in parts (0: one per core).
+        cache_dir: where laid-out parts are kept between builds (None: not kept).
+        split_from_words: books with at least this many words are laid out in parts.
+        chunk_chars: the most text in one part (0: split.CHUNK_CHARS).
+    """
 
-    def __init__(
-        self,
-        stylesheets: list[Stylesheet],
-        gate: ResourceGate,
-        base_dir: Path,
-        options: PrintOptions | None = None,
-        *,
-        jobs: int = 0,
-        cache_dir: Path | None = None,
-        split_from_words: int = SPLIT_FROM_WORDS,
-        chunk_chars: int = 0,
-    ):
-        """
-        Args:
-            stylesheets: the print layers, in cascade order.
-            gate: what WeasyPrint may read.
-            base_dir: the sources folder (image paths are relative to it).
-            options: book.toml's [print].
-            jobs: worker processes for a book laid out in parts (0: one per core).
-            cache_dir: where laid-out parts are kept between builds (None: not kept).
-            split_from_words: books with at least this many words are laid out in parts.
-            chunk_chars: the most text in one part (0: pdfparts.CHUNK_CHARS).
-        """
-        self.stylesheets = stylesheets
-        self.gate = gate
-        self.base_dir = base_dir
-        self.options = options or PrintOptions()
-        self.warnings: list[str] = []
-        self.diagnostics: list[Diagnostic] = []
-        self.page_count = 0
-        self.page_starts: list[PageStart] = []
-        self.parts = 0  # how many separately laid-out parts the last PDF was joined from
-        self.laid_out = 0  # how many of them were laid out (not taken from the cache)
-        self.jobs = jobs or min(os.cpu_count() or 1, 8)
-        self.cache_dir = cache_dir
-        self.split_from_words = split_from_words
-        self.chunk_chars = chunk_chars
-        self._image_href = _image_href_for(base_dir)
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+
+    stylesheets: list[Stylesheet]
+    gate: ResourceGate
+    base_dir: Path
+    options: PrintOptions = field(default_factory=PrintOptions)
+    jobs: int = 0
+    cache_dir: Path | None = None
+    split_from_words: int = SPLIT_FROM_WORDS
+    chunk_chars: int = 0
+
+    @property
+    def workers(self) -> int:
+        """Processes for a book laid out in parts."""
+        return self.jobs or min(os.cpu_count() or 1, 8)
+
+    def image_href(self, src: str) -> str:
+        """The URL of a figure's image, given its path in the sources folder."""
+        return (self.base_dir / src).resolve().as_uri()
+
+    def layout_gate(self) -> ResourceGate:
+        """What WeasyPrint may read while laying out: the print shop's profile too."""
+        if self.options.shop:
+            return ResourceGate([*self.gate.roots, srgb_profile().parent])
+        return self.gate
 
     def layout_key(self, book: Book) -> str:
         """A fingerprint of the layout: the same key, the same pages (no WeasyPrint needed)."""
@@ -132,13 +132,13 @@ class PdfRenderer:
         return layout_key(
             version("weasyprint"),
             # The build's timestamp is in the HTML's metadata, not on any page.
-            print_html(book, FONTS, image_href=self._image_href).replace(book.modified, ""),
+            print_html(book, FONTS, image_href=self.image_href).replace(book.modified, ""),
             page_css(self.options, words),
             "in parts" if self.in_parts(book) else "whole",
             *(sheet.text for sheet in self.stylesheets),
         )
 
-    def _layers(self, book: Book) -> list[tuple[str, str | None]]:
+    def layers(self, book: Book) -> list[tuple[str, str | None]]:
         """(CSS, base URL) of every layer in cascade order, the generated page layer included."""
         words = sum(chapter.article.word_count for chapter in book.chapters)
         layers: list[tuple[str, str | None]] = [
@@ -157,84 +157,110 @@ class PdfRenderer:
         words = sum(chapter.article.word_count for chapter in book.chapters)
         return words >= self.split_from_words and len(book.chapters) > 1
 
-    def render(self, book: Book, out: Path) -> None:
+    def render(self, book: Book, out: Path) -> PdfRendered:
         """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
-        if self.options.shop:
-            self.gate = ResourceGate([*self.gate.roots, srgb_profile().parent])
         if self.in_parts(book):
-            from anthology.render import pdfparts
+            from anthology.render.pdf.weasy import margin_hook_available
 
-            if pdfparts.hook_available():
-                pdfparts.render_in_parts(self, book, out)
-                return
+            if margin_hook_available():
+                from anthology.render.pdf.parts import render_in_parts
+
+                return render_in_parts(self, book, out)
+        collector = WarningCollector()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collector)
+        try:
+            document, root, document_html = self._lay_out(book)
+            return self._write(book, document, root, document_html, out, collector.messages)
+        except OSError as exc:
+            raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
+        finally:
+            logger.removeHandler(collector)
+
+    def _lay_out(self, book: Book):
+        """The whole book laid out: the document, the HTML tree it came from, the HTML."""
         import weasyprint
 
-        from anthology.render import linebreak
+        from anthology.render.pdf.weasy import install_linebreak
 
-        linebreak.install()
-
-        self.parts = self.laid_out = 1
-        fetcher = self.gate.weasyprint_fetcher()
+        install_linebreak()
+        fetcher = self.layout_gate().weasyprint_fetcher()
         base_url = self.base_dir.resolve().as_uri() + "/"
         # One dictionary for every stylesheet's @color-profile rules and the layout itself.
         profiles: dict = {}
         stylesheets = [
             weasyprint.CSS(string=text, base_url=url, url_fetcher=fetcher, color_profiles=profiles)
-            for text, url in self._layers(book)
+            for text, url in self.layers(book)
         ]
-        variant = self.options.pdf_variant
-        options = {"custom_metadata": True, "attachments": [], "pdf_variant": variant}
-
         trees = []
 
         def layout(document_html: str, final: bool = True):
             html = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher)
             trees[:] = [html.etree_element]
             # A first layout only finds page numbers: it needs no tagging for PDF/UA.
-            return html.render(
-                stylesheets=stylesheets, color_profiles=profiles, **(options if final else {})
+            options = self._write_options() if final else {}
+            return html.render(stylesheets=stylesheets, color_profiles=profiles, **options)
+
+        document_html = print_html(book, FONTS, image_href=self.image_href)
+        document = layout(document_html, final=not book.index)
+        if book.index:
+            # The back matter follows every chapter, so filling in its page numbers moves
+            # no chapter: the pages found in the first layout stay right.
+            references = page_references(book, document)
+            document_html = print_html(book, FONTS, references, self.image_href)
+            document = layout(document_html)
+        if self.options.shop and len(document.pages) % 2:
+            # Printers fold sheets: the book ends on an even page, a blank one if need be.
+            blank = _blank_page(document)
+            if blank is not None:
+                document = document.copy([*document.pages, blank])
+        return document, trees[0], document_html
+
+    def _write(self, book, document, root, document_html: str, out: Path, warnings) -> PdfRendered:
+        """Write the laid-out ``document``; what it holds as a ``PdfRendered``."""
+        first_body = next(
+            (i for i, p in enumerate(document.pages) if body_start(book) in p.anchors), 0
+        )
+        starts = page_starts(document, root, set(epub_doc_ids(book)), first_body)
+        low_resolution = (
+            resolution_warnings(image_resolutions(document)) if self.options.shop else []
+        )
+        # A fixed identifier from the content keeps rebuilds byte-identical.
+        identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
+        stable_document_id(document, identifier.decode())
+        document.write_pdf(out, pdf_identifier=identifier, **self._write_options())
+        return PdfRendered(
+            out,
+            pages=len(document.pages),
+            page_starts=tuple(starts),
+            diagnostics=(
+                *(Diagnostic("render-001", "warning", self.name, w) for w in warnings),
+                *low_resolution,
+            ),
+        )
+
+    def _write_options(self) -> dict:
+        return {"custom_metadata": True, "attachments": [], "pdf_variant": self.options.pdf_variant}
+
+    def write_cover(self, book: Book, pages: int, out: Path) -> None:
+        """The print cover for ``book`` of ``pages`` pages (the page count sets the spine)."""
+        import tempfile
+
+        import weasyprint
+
+        from anthology.render.cover import accent_colour, front_cover, own_cover, print_cover_html
+
+        with tempfile.TemporaryDirectory(dir=out.parent) as folder:
+            front = own_cover(self.base_dir)
+            if front is None:
+                front = Path(folder) / "front.jpg"
+                front.write_bytes(front_cover(book, accent_colour(self.stylesheets)))
+            gate = ResourceGate([*self.layout_gate().roots, Path(folder)])
+            document = print_cover_html(book, pages, self.options, front.resolve().as_uri())
+            html = weasyprint.HTML(string=document, url_fetcher=gate.weasyprint_fetcher())
+            html.write_pdf(
+                out, pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode()
             )
-
-        collector = WarningCollector()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(collector)
-        try:
-            document_html = print_html(book, FONTS, image_href=self._image_href)
-            document = layout(document_html, final=not book.index)
-            if book.index:
-                # The back matter follows every chapter, so filling in its page numbers moves
-                # no chapter: the pages found in the first layout stay right.
-                references = page_references(book, document)
-                document_html = print_html(book, FONTS, references, self._image_href)
-                document = layout(document_html)
-            if self.options.shop and len(document.pages) % 2:
-                # Printers fold sheets: the book ends on an even page, a blank one if need be.
-                blank = _blank_page(document)
-                if blank is not None:
-                    document = document.copy([*document.pages, blank])
-            self.page_count = len(document.pages)
-            first_body = next(
-                (i for i, p in enumerate(document.pages) if body_start(book) in p.anchors), 0
-            )
-            self.page_starts = page_starts(document, trees[0], set(epub_doc_ids(book)), first_body)
-            if self.options.shop:
-                self.diagnostics.extend(resolution_warnings(image_resolutions(document)))
-            # A fixed identifier from the content keeps rebuilds byte-identical.
-            identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
-            stable_document_id(document, identifier.decode())
-            document.write_pdf(out, pdf_identifier=identifier, **options)
-        except OSError as exc:
-            raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
-        finally:
-            logger.removeHandler(collector)
-        self.warnings = collector.messages
-
-
-def _image_href_for(sources: Path):
-    def href(src: str) -> str:
-        return (sources / src).resolve().as_uri()
-
-    return href
 
 
 def body_start(book: Book) -> str:
@@ -266,26 +292,3 @@ def _is_empty(page) -> bool:
     from weasyprint.formatting_structure import boxes
 
     return not any(isinstance(b, boxes.TextBox) for b in page._page_box.descendants())
-
-
-def write_print_cover(renderer: PdfRenderer, book: Book, out: Path) -> None:
-    """The print cover for a book just rendered by ``renderer`` (its page count sets the spine)."""
-    import tempfile
-
-    import weasyprint
-
-    from anthology.render.cover import accent_colour, front_cover, own_cover, print_cover_html
-
-    with tempfile.TemporaryDirectory(dir=out.parent) as folder:
-        front = own_cover(renderer.base_dir)
-        if front is None:
-            front = Path(folder) / "front.jpg"
-            front.write_bytes(front_cover(book, accent_colour(renderer.stylesheets)))
-        gate = ResourceGate([*renderer.gate.roots, Path(folder)])
-        document = print_cover_html(
-            book, renderer.page_count, renderer.options, front.resolve().as_uri()
-        )
-        html = weasyprint.HTML(string=document, url_fetcher=gate.weasyprint_fetcher())
-        html.write_pdf(
-            out, pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode()
-        )

@@ -4,7 +4,7 @@ The print layout is read back from WeasyPrint's boxes: for every page, the first
 on it, as a position both editions share: the document (chapter, part, glossary …), the
 paragraph-like block within it (counted in document order) and how many non-space characters of
 that block went onto earlier pages. The EPUB then gets a page-break marker at the same place in
-its copy of that block, and its navigation document a page list.
+its copy of that block (``epub/marks.py``), and its navigation document a page list.
 
 Counting characters, not words or lines, makes the position independent of how each medium
 breaks lines; generated text (footnote calls, list markers, contents leaders) and the footnote
@@ -16,35 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 from anthology.core.files import write_atomic
+from anthology.render.places import WHOLE, PageStart, local_name, text_blocks
 
-# The elements that hold running text; a piece of text belongs to the innermost one.
-BLOCKS = frozenset(
-    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "td", "th", "pre"}
-)
-# Documents whose markup differs between the editions: a page there points to their start.
-WHOLE = frozenset({"toc"})
-XHTML = "http://www.w3.org/1999/xhtml"
-EPUB = "http://www.idpf.org/2007/ops"
 FORMAT = 1
-# Elements in which a marker may stand between blocks (not lists, tables or definition lists).
-_FLOW_PARENTS = frozenset(
-    {"body", "section", "div", "header", "footer", "article", "aside", "blockquote", "main"}
-)
-_PROLOGUE = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-
-
-@dataclass(frozen=True)
-class PageStart:
-    """Where a printed page starts: its folio and its place in an EPUB document."""
-
-    label: str  # the printed folio: "iv", "12"
-    doc: str  # the id of the EPUB document
-    block: int  # index of the text block in that document; -1 for the document's start
-    offset: int  # non-space characters of the block printed on earlier pages
 
 
 def roman(number: int) -> str:
@@ -65,14 +42,6 @@ def folio(index: int, body_start: int) -> str:
     return roman(index + 1) if index < body_start else str(index - body_start + 1)
 
 
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _blocks(container) -> list:
-    return [e for e in container.iter() if _local(e.tag) in BLOCKS]
-
-
 def print_keys(root, doc_ids: set[str]) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
     """For the print HTML tree: the sections that are EPUB documents, and every text block's key.
 
@@ -81,12 +50,12 @@ def print_keys(root, doc_ids: set[str]) -> tuple[dict[int, str], dict[int, tuple
     sections: dict[int, str] = {}
     blocks: dict[int, tuple[str, int]] = {}
     for element in root.iter():
-        doc = element.get("id") if _local(element.tag) in ("section", "nav") else None
+        doc = element.get("id") if local_name(element.tag) in ("section", "nav") else None
         if doc not in doc_ids or doc is None:
             continue
         sections[id(element)] = doc
         if doc not in WHOLE:
-            for number, block in enumerate(_blocks(element)):
+            for number, block in enumerate(text_blocks(element)):
                 blocks[id(block)] = (doc, number)
     return sections, blocks
 
@@ -166,105 +135,6 @@ def _characters(box) -> int:
     if hyphen and text.endswith(hyphen):
         text = text[: -len(hyphen)]  # added where the line was hyphenated
     return sum(1 for c in text if not c.isspace() and c != "\u00ad")
-
-
-def mark_pages(xhtml: str, starts: list[PageStart]) -> str:
-    """An EPUB document with a page-break marker where each of ``starts`` begins.
-
-    ``starts`` are the pages that start in this document, in order.
-    """
-    if not starts:
-        return xhtml
-    from lxml import etree
-
-    root = etree.fromstring(xhtml.encode("utf-8"))
-    body = root.find(f"{{{XHTML}}}body")
-    blocks = [] if starts[0].doc in WHOLE else _blocks(body)
-    keyed = {id(b) for b in blocks}
-    at_end = [s for s in starts if s.block >= len(blocks)]
-    # Last page first, so that markers at the same place end up in page order.
-    for start in reversed([s for s in starts if s.block < len(blocks)]):
-        marker = _marker(start.label)
-        if start.block < 0:
-            marker.tail, body.text = body.text, None
-            body.insert(0, marker)
-        else:
-            _insert(blocks[start.block], start.offset, marker, keyed)
-    for start in at_end:
-        body.append(_marker(start.label))
-    return _PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
-
-
-def _marker(label: str):
-    from lxml import etree
-
-    return etree.Element(
-        f"{{{XHTML}}}span",
-        {
-            f"{{{EPUB}}}type": "pagebreak",
-            "role": "doc-pagebreak",
-            "id": f"page-{label}",
-            "aria-label": label,
-        },
-    )
-
-
-def _segments(element, top, keyed):
-    """(node, "text" | "tail") for the block's own text, skipping blocks nested inside it."""
-    yield element, "text"
-    for child in element:
-        if isinstance(child.tag, str) and id(child) not in keyed:
-            yield from _segments(child, top, keyed)
-        yield child, "tail"
-
-
-def _insert(block, offset: int, marker, keyed: set[int]) -> None:
-    """Put ``marker`` before the first word of ``block`` that starts after ``offset`` characters.
-
-    A page that starts with the block gets its marker just before it, where markup allows.
-    """
-    parent = block.getparent()
-    if offset == 0 and parent is not None and _local(parent.tag) in _FLOW_PARENTS:
-        # Before the markers of later pages already put there (a blank page before a chapter).
-        index = parent.index(block)
-        while index and parent[index - 1].get("role") == "doc-pagebreak":
-            index -= 1
-        parent.insert(index, marker)
-        return
-    remaining = offset
-    for node, attribute in _segments(block, block, keyed - {id(block)}):
-        text = getattr(node, attribute) or ""
-        count = sum(1 for c in text if not c.isspace() and c != "\u00ad")
-        index = _position(text, remaining) if remaining <= count else len(text)
-        if remaining > count or (remaining and not text[index:].strip()):
-            remaining -= min(remaining, count)
-            continue  # the page starts further on, perhaps in the next piece of text
-        before, after = text[:index], text[index:]
-        setattr(node, attribute, before or None)
-        marker.tail = after or None
-        if attribute == "text":
-            node.insert(0, marker)
-        else:
-            parent = node.getparent()
-            parent.insert(parent.index(node) + 1, marker)
-        return
-    block.append(marker)
-
-
-def _position(text: str, characters: int) -> int:
-    """The index in ``text`` after ``characters`` non-space characters and the rest of that word."""
-    index = 0
-    seen = 0
-    while index < len(text) and seen < characters:
-        if not text[index].isspace() and text[index] != "\u00ad":
-            seen += 1
-        index += 1
-    if characters:
-        while index < len(text) and not text[index].isspace():
-            index += 1  # a word carried over from the previous page stays before the marker
-    while index < len(text) and text[index].isspace():
-        index += 1
-    return index
 
 
 def save(path: Path, key: str, starts: list[PageStart]) -> None:

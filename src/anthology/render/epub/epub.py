@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 from anthology.core.limits import Limits
 from anthology.core.model import Book, Figure
@@ -16,8 +19,10 @@ from anthology.render.documents import (
     render_template,
     show_parts,
 )
+from anthology.render.epub.marks import mark_pages
 from anthology.render.images import prepare_image
-from anthology.render.pagemap import PageStart, mark_pages
+from anthology.render.places import PageStart
+from anthology.render.rendered import Rendered
 from anthology.render.styles import Stylesheet, resolve_variables
 from anthology.resources import ResourceGate
 
@@ -37,75 +42,57 @@ ACCESSIBILITY_SUMMARY = (
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 
 
+@dataclass(frozen=True)
 class EpubRenderer:
-    """Writes the EPUB edition."""
+    """Writes the EPUB edition.
 
-    name = "epub"
-    suffix = ".epub"
+    Args:
+        stylesheets: the EPUB layers, in cascade order.
+        gate: what may be read for the book (images, stylesheets).
+        sources: the sources folder (image paths are relative to it).
+        limits: book.toml's [limits] for images.
+    """
 
-    def __init__(
-        self,
-        stylesheets: list[Stylesheet],
-        gate: ResourceGate,
-        sources: Path,
-        limits: Limits | None = None,
-    ):
-        self.stylesheets = stylesheets
-        self.gate = gate
-        self.sources = sources
-        self.limits = limits or Limits()
-        # Where the pages of the print edition start: page-break markers and a page list.
-        self.page_starts: list[PageStart] = []
+    name: ClassVar[str] = "epub"
+    suffix: ClassVar[str] = ".epub"
+    print_pages: ClassVar[bool] = True  # it marks where the print edition's pages start
 
-    def render(self, book: Book, out: Path) -> None:
-        """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic)."""
+    stylesheets: list[Stylesheet]
+    gate: ResourceGate
+    sources: Path
+    limits: Limits = field(default_factory=Limits)
+
+    def render(self, book: Book, out: Path, page_starts: Sequence[PageStart] = ()) -> Rendered:
+        """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic).
+
+        Args:
+            book: the book.
+            out: where to write it.
+            page_starts: where the print edition's pages start: page-break markers and a
+                page list (none: the EPUB has no print page numbers).
+        """
         from ebooklib import epub
 
-        class RawDocument(epub.EpubHtml):
-            """A content document written byte for byte as we made it (ebooklib re-parses
-            EpubHtml content through the HTML parser, which would drop our head and attributes)."""
+        package = _package(book, bool(page_starts))
+        css_names = self._add_styles(package)
+        images = self._add_images(package, book)
+        cover = self._add_cover(package, book)
+        documents = [cover, *epub_documents(book, images.__getitem__, list(page_starts))]
+        items = _add_documents(package, book, documents, css_names, page_starts)
+        package.add_item(epub.EpubNcx())
+        package.toc = _ncx_toc(book, items, epub)
+        package.spine = [items[d] for d in items]
+        package.guide = [
+            {"type": "cover", "title": "Cover", "href": "cover.xhtml"},
+            {"type": "title-page", "title": "Title page", "href": "titlepage.xhtml"},
+            {"type": "toc", "title": "Contents", "href": "nav.xhtml"},
+        ]
+        _write(package, book, out)
+        return Rendered(out)
 
-            def get_content(self, default=None):
-                return self.content
-
-        package = epub.EpubBook()
-        package.FOLDER_NAME = "EPUB"
-        package.set_identifier(book.identifier)
-        package.set_title(book.title)
-        package.set_language(book.language)
-        if book.editor:
-            package.add_author(book.editor, role="edt", uid="editor")
-        if book.description:
-            package.add_metadata("DC", "description", book.description)
-        package.add_metadata("DC", "date", book.edition_date.isoformat())
-        if book.rights:
-            package.add_metadata("DC", "rights", book.rights)
-        for chapter in book.chapters:
-            source = chapter.article.publication
-            if source:
-                package.add_metadata("DC", "source", source)
-        package.add_metadata("DC", "publisher", book.editor or book.title)
-        features = ACCESSIBILITY
-        if self.page_starts:
-            features += (
-                ("schema:accessibilityFeature", "pageBreakMarkers"),
-                ("schema:accessibilityFeature", "pageNavigation"),
-            )
-        for prop, value in features:
-            package.add_metadata(None, "meta", value, {"property": prop})
-        if self.page_starts:
-            # The page numbers are this edition's own print layout (EPUB Accessibility 1.1).
-            source = f"{book.identifier} (print edition)"
-            package.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
-        package.add_metadata(
-            None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"}
-        )
-        package.add_metadata(
-            None,
-            "meta",
-            "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
-            {"property": "dcterms:conformsTo"},
-        )
+    def _add_styles(self, package) -> list[str]:
+        """The stylesheets, their variables resolved; their names in the package."""
+        from ebooklib import epub
 
         css_names = []
         texts = resolve_variables([sheet.text for sheet in self.stylesheets])
@@ -120,6 +107,11 @@ class EpubRenderer:
                     content=text.encode(),
                 )
             )
+        return css_names
+
+    def _add_images(self, package, book: Book) -> dict[str, str]:
+        """Every figure's image, prepared once; the package name of each source image."""
+        from ebooklib import epub
 
         images: dict[str, str] = {}
         for chapter in book.chapters:
@@ -138,8 +130,12 @@ class EpubRenderer:
                                 content=prepared.data,
                             )
                         )
+        return images
 
-        items: dict[str, epub.EpubHtml] = {}
+    def _add_cover(self, package, book: Book) -> Document:
+        """The cover image and the cover document that shows it."""
+        from ebooklib import epub
+
         cover_data, cover_type = self._cover(book)
         extension = "png" if cover_type == "image/png" else "jpg"
         cover_image = epub.EpubItem(
@@ -152,7 +148,7 @@ class EpubRenderer:
         package.add_item(cover_image)
         # EPUB 2 readers (and Kindle's converter) look for the cover through this meta.
         package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
-        cover = Document(
+        return Document(
             "cover",
             "cover.xhtml",
             "Cover",
@@ -161,44 +157,6 @@ class EpubRenderer:
                 "epub_body.xhtml", kind="cover", book=book, cover_src=cover_image.file_name
             ),
         )
-        starts: dict[str, list[PageStart]] = {}
-        for start in self.page_starts:
-            starts.setdefault(start.doc, []).append(start)
-        for doc in [cover, *epub_documents(book, images.__getitem__, self.page_starts)]:
-            item = RawDocument(
-                uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language
-            )
-            page = mark_pages(epub_page(doc, book, css_names), starts.get(doc.id, []))
-            item.content = _strip_comments(page.encode("utf-8"))
-            if doc.kind == "nav":
-                item.properties.append("nav")
-            package.add_item(item)
-            items[doc.id] = item
-        package.add_item(epub.EpubNcx())
-        package.toc = _ncx_toc(book, items, epub)
-        package.spine = [items[d] for d in items]
-        package.guide = [
-            {"type": "cover", "title": "Cover", "href": "cover.xhtml"},
-            {"type": "title-page", "title": "Title page", "href": "titlepage.xhtml"},
-            {"type": "toc", "title": "Contents", "href": "nav.xhtml"},
-        ]
-        modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
-        raw = out.with_name(out.name + ".raw")
-        try:
-            epub.write_epub(
-                str(raw),
-                package,
-                {
-                    "epub3_pages": False,
-                    "mtime": modified,
-                    "raise_exceptions": True,
-                    "epub3_landmark": False,
-                    "compresslevel": 0,  # a scratch file: _repack compresses, once
-                },
-            )
-            _repack(raw, out, modified, book.language)
-        finally:
-            raw.unlink(missing_ok=True)
 
     def _cover(self, book: Book) -> tuple[bytes, str]:
         """The editor's sources/cover.jpg (or .png), else a generated front."""
@@ -211,33 +169,100 @@ class EpubRenderer:
         return front_cover(book, accent_colour(self.stylesheets)), "image/jpeg"
 
 
-class EpubVariant:
-    """An edition made from the EPUB edition (Kobo's, Kindle's) by ``render``-ing it first.
+def _package(book: Book, paged: bool):
+    """An ebooklib book with the metadata: Dublin Core, accessibility, the page source."""
+    from ebooklib import epub
 
-    The print page starts given to it, its warnings and its diagnostics are the EPUB's.
-    """
+    package = epub.EpubBook()
+    package.FOLDER_NAME = "EPUB"
+    package.set_identifier(book.identifier)
+    package.set_title(book.title)
+    package.set_language(book.language)
+    if book.editor:
+        package.add_author(book.editor, role="edt", uid="editor")
+    if book.description:
+        package.add_metadata("DC", "description", book.description)
+    package.add_metadata("DC", "date", book.edition_date.isoformat())
+    if book.rights:
+        package.add_metadata("DC", "rights", book.rights)
+    for chapter in book.chapters:
+        source = chapter.article.publication
+        if source:
+            package.add_metadata("DC", "source", source)
+    package.add_metadata("DC", "publisher", book.editor or book.title)
+    features = ACCESSIBILITY
+    if paged:
+        features += (
+            ("schema:accessibilityFeature", "pageBreakMarkers"),
+            ("schema:accessibilityFeature", "pageNavigation"),
+        )
+    for prop, value in features:
+        package.add_metadata(None, "meta", value, {"property": prop})
+    if paged:
+        # The page numbers are this edition's own print layout (EPUB Accessibility 1.1).
+        source = f"{book.identifier} (print edition)"
+        package.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    package.add_metadata(
+        None, "meta", ACCESSIBILITY_SUMMARY, {"property": "schema:accessibilitySummary"}
+    )
+    package.add_metadata(
+        None,
+        "meta",
+        "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+        {"property": "dcterms:conformsTo"},
+    )
+    return package
 
-    name = ""
-    suffix = ""
 
-    def __init__(self, epub: EpubRenderer):
-        self.epub = epub
+def _add_documents(
+    package, book: Book, documents: list[Document], css_names: list[str], page_starts
+) -> dict:
+    """The content documents, with their page-break markers; the package items by id."""
+    from ebooklib import epub
 
-    @property
-    def page_starts(self) -> list[PageStart]:
-        return self.epub.page_starts
+    class RawDocument(epub.EpubHtml):
+        """A content document written byte for byte as we made it (ebooklib re-parses
+        EpubHtml content through the HTML parser, which would drop our head and attributes)."""
 
-    @page_starts.setter
-    def page_starts(self, starts: list[PageStart]) -> None:
-        self.epub.page_starts = starts
+        def get_content(self, default=None):
+            return self.content
 
-    @property
-    def warnings(self) -> list[str]:
-        return getattr(self.epub, "warnings", [])
+    starts: dict[str, list[PageStart]] = {}
+    for start in page_starts:
+        starts.setdefault(start.doc, []).append(start)
+    items: dict[str, epub.EpubHtml] = {}
+    for doc in documents:
+        item = RawDocument(uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language)
+        page = mark_pages(epub_page(doc, book, css_names), starts.get(doc.id, []))
+        item.content = _strip_comments(page.encode("utf-8"))
+        if doc.kind == "nav":
+            item.properties.append("nav")
+        package.add_item(item)
+        items[doc.id] = item
+    return items
 
-    @property
-    def diagnostics(self) -> list:
-        return getattr(self.epub, "diagnostics", [])
+
+def _write(package, book: Book, out: Path) -> None:
+    """Write the package with ebooklib, then repack it so the same book gives the same bytes."""
+    from ebooklib import epub
+
+    modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
+    raw = out.with_name(out.name + ".raw")
+    try:
+        epub.write_epub(
+            str(raw),
+            package,
+            {
+                "epub3_pages": False,
+                "mtime": modified,
+                "raise_exceptions": True,
+                "epub3_landmark": False,
+                "compresslevel": 0,  # a scratch file: _repack compresses, once
+            },
+        )
+        _repack(raw, out, modified, book.language)
+    finally:
+        raw.unlink(missing_ok=True)
 
 
 def _ncx_toc(book: Book, items: dict, epub) -> list:
@@ -307,4 +332,4 @@ def write_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple)
         archive.writestr(info, data, compresslevel=6)
 
 
-__all__ = ["EpubRenderer", "EpubVariant", "Document"]
+__all__ = ["EpubRenderer", "Document"]

@@ -13,12 +13,16 @@ import posixpath
 import re
 import tempfile
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import unquote
 
 from anthology.core.model import Book
-from anthology.render.epub import EpubVariant, write_member
-from anthology.render.pagemap import XHTML
+from anthology.render.epub.epub import EpubRenderer, write_member
+from anthology.render.places import XHTML, PageStart
+from anthology.render.rendered import Rendered
 
 _PROLOGUE = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -39,18 +43,23 @@ _BLOCKS = {
 _STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
 
 
-class KepubRenderer(EpubVariant):
+@dataclass(frozen=True)
+class KepubRenderer:
     """Writes the Kobo edition: the EPUB edition with Kobo's spans and column divs."""
 
-    name = "kepub"
-    suffix = ".kepub.epub"
+    name: ClassVar[str] = "kepub"
+    suffix: ClassVar[str] = ".kepub.epub"
+    print_pages: ClassVar[bool] = True  # the EPUB's page-break markers and page list
 
-    def render(self, book: Book, out: Path) -> None:
+    epub: EpubRenderer
+
+    def render(self, book: Book, out: Path, page_starts: Sequence[PageStart] = ()) -> Rendered:
         """Write ``book`` as a kepub at ``out`` (the caller makes the write atomic)."""
         with tempfile.TemporaryDirectory(prefix=".kepub-", dir=out.parent) as work:
             plain = Path(work) / "book.epub"
-            self.epub.render(book, plain)
+            made = self.epub.render(book, plain, page_starts)
             kepubify(plain, out)
+        return replace(made, path=out)
 
 
 def kepubify(epub: Path, out: Path) -> None:

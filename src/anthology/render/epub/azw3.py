@@ -11,11 +11,15 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from anthology.core.errors import BuildError
 from anthology.core.model import Book
-from anthology.render.epub import EpubRenderer, EpubVariant
+from anthology.render.epub.epub import EpubRenderer
+from anthology.render.places import PageStart
+from anthology.render.rendered import Rendered
 
 INSTALL = (
     'calibre is needed for AZW3: install it with "sudo apt install calibre" or from '
@@ -32,20 +36,30 @@ OPTIONS = (
 )
 
 
-class Azw3Renderer(EpubVariant):
-    """Writes the Kindle edition through calibre's ``ebook-convert``."""
+class Azw3Renderer:
+    """Writes the Kindle edition through calibre's ``ebook-convert``.
+
+    Args:
+        epub: the EPUB edition's renderer; its book is what calibre converts.
+        converter: the ``ebook-convert`` command (None: found on the PATH).
+
+    Raises:
+        BuildError: calibre is not installed.
+    """
 
     name = "azw3"
     suffix = ".azw3"
+    # Made from an EPUB without the print edition's page numbers (as it always has been).
+    print_pages = False
 
     def __init__(self, epub: EpubRenderer, converter: str | None = None):
         found = converter or shutil.which("ebook-convert")
         if found is None:
             raise BuildError(INSTALL)
-        super().__init__(epub)
+        self.epub = epub
         self.converter = found
 
-    def render(self, book: Book, out: Path) -> None:
+    def render(self, book: Book, out: Path, page_starts: Sequence[PageStart] = ()) -> Rendered:
         """Write ``book`` as an AZW3 file at ``out`` (the caller makes the write atomic).
 
         Raises:
@@ -54,7 +68,7 @@ class Azw3Renderer(EpubVariant):
         with tempfile.TemporaryDirectory(prefix=".azw3-", dir=out.parent) as work:
             folder = Path(work)
             epub = folder / "book.epub"
-            self.epub.render(book, epub)
+            made = self.epub.render(book, epub, page_starts)
             azw3 = folder / "book.azw3"
             metadata = folder / "identity.opf"
             metadata.write_text(_IDENTITY.format(uuid=book_uuid(book.identifier)), "utf-8")
@@ -84,6 +98,7 @@ class Azw3Renderer(EpubVariant):
                     + _last_line(done.stderr or done.stdout)
                 )
             shutil.copyfile(azw3, out)
+        return replace(made, path=out)
 
 
 def book_uuid(identifier: str) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,14 +40,19 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
 from anthology.core.errors import BuildError, Diagnostic
+from anthology.render.pdf.objects import (
+    Part,
+    copy_object,
+    copy_whole,
+    flat,
+    tree_items,
+)
+from anthology.render.pdf.structure import merge_structure
 
 # The scheme of links to an anchor in another part: WeasyPrint treats an absolute URI as an
 # external link and keeps it, where it would drop "#id" for an id outside the document.
 CROSS_PART_SCHEME = "x-part-anchor"
 _CROSS_PART_PREFIX = CROSS_PART_SCHEME + ":"
-# Name and number trees deeper than this are taken as broken (a /Kids loop).
-_MAX_TREE_DEPTH = 64
-_TREE_NAMES = {"/Names": "name", "/Nums": "number"}
 # CSS counter styles (as print.css names them) → PDF page label styles.
 _LABEL_STYLES = {
     "decimal": Name.D,
@@ -85,16 +90,6 @@ class JoinResult:
     page_count: int
     starts: tuple[int, ...]  # 0-based index of each part's first page in the joined PDF
     diagnostics: tuple[Diagnostic, ...] = ()
-
-
-@dataclass
-class _Part:
-    pdf: Pdf
-    label: str  # how diagnostics and errors name the part
-    start: int = 0
-    count: int = 0
-    pages: list[Dictionary] = field(default_factory=list)  # its copied pages
-    dests: dict[str, pikepdf.Object] = field(default_factory=dict)  # copied, by name
 
 
 @dataclass
@@ -158,7 +153,7 @@ def join_parts(
         _append_pages(pdf, sources)
         dests = _merge_dests(pdf, sources, diagnostics)
         if tagged:
-            _merge_structure(pdf, sources, diagnostics)
+            merge_structure(pdf, sources, diagnostics)
         _fix_links(pdf, sources, dests, diagnostics)
         if bookmarks is not None:
             _write_outline(pdf, bookmarks)
@@ -173,16 +168,16 @@ def join_parts(
 # Reading the parts
 
 
-def _open(part: bytes | Path, number: int, stack: ExitStack) -> _Part:
+def _open(part: bytes | Path, number: int, stack: ExitStack) -> Part:
     label = str(part) if isinstance(part, Path) else f"part {number}"
     try:
         source = pikepdf.open(io.BytesIO(part) if isinstance(part, bytes) else part)
     except (pikepdf.PdfError, OSError) as exc:
         raise BuildError(f"cannot read this PDF part ({exc})", label) from None
-    return _Part(stack.enter_context(source), label)
+    return Part(stack.enter_context(source), label)
 
 
-def _tagged(sources: list[_Part]) -> bool:
+def _tagged(sources: list[Part]) -> bool:
     """Whether the parts carry structure trees (all do, or none)."""
     untagged = [s.label for s in sources if "/StructTreeRoot" not in s.pdf.Root]
     if untagged and len(untagged) < len(sources):
@@ -193,57 +188,10 @@ def _tagged(sources: list[_Part]) -> bool:
     return not untagged
 
 
-def _tree_items(node, kind: str, depth: int = 0) -> Iterator[tuple]:
-    """The (key, value) pairs of a name tree (``kind="/Names"``) or number tree (``"/Nums"``)."""
-    if depth > _MAX_TREE_DEPTH:
-        raise BuildError(f"a {_TREE_NAMES[kind]} tree nests deeper than {_MAX_TREE_DEPTH} levels")
-    pairs = node.get(kind)
-    if pairs is not None:
-        for i in range(0, len(pairs) - 1, 2):
-            yield pairs[i], pairs[i + 1]
-    for kid in node.get("/Kids", ()):
-        yield from _tree_items(kid, kind, depth + 1)
-
-
-def _items(value) -> list:
-    """An entry that may be one item or an array of them, as a list."""
-    if value is None:
-        return []
-    return list(value) if isinstance(value, Array) else [value]
-
-
-def _copy_whole(pdf: Pdf, source: _Part, obj):
-    """A dictionary or array from a part and all it holds, copied into ``pdf`` in one call."""
-    return pdf.copy_foreign(obj if obj.is_indirect else source.pdf.make_indirect(obj))
-
-
-def _flat(pairs: Iterable[tuple]) -> Array:
-    """The ``/Names`` or ``/Nums`` array of a one-node tree from its (key, value) pairs.
-
-    Built at once: extending a pikepdf ``Array`` pair by pair takes time that grows with its
-    length, minutes for a long book's parent tree.
-    """
-    return Array([item for pair in pairs for item in pair])
-
-
-def _copy(pdf: Pdf, obj):
-    """``obj`` from a part, copied into ``pdf``; references to copied pages lead to the copies.
-
-    qpdf remembers what it copied from each part, so an object reached twice is copied once.
-    """
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        return pdf.copy_foreign(obj)
-    if isinstance(obj, Array):
-        return Array([_copy(pdf, item) for item in obj])
-    if isinstance(obj, Dictionary):
-        return Dictionary({key: _copy(pdf, value) for key, value in obj.items()})
-    return obj
-
-
 # Pages and names
 
 
-def _append_pages(pdf: Pdf, sources: list[_Part]) -> None:
+def _append_pages(pdf: Pdf, sources: list[Part]) -> None:
     """Copy every part's pages first, so that anything copied later leads to the copies."""
     with warnings.catch_warnings():
         # pikepdf warns that extend() leaves named destinations behind: _merge_dests takes them.
@@ -256,14 +204,14 @@ def _append_pages(pdf: Pdf, sources: list[_Part]) -> None:
         source.pages = pages[source.start : source.start + source.count]
 
 
-def _merge_dests(pdf: Pdf, sources: list[_Part], diagnostics: list[Diagnostic]) -> _Dests:
+def _merge_dests(pdf: Pdf, sources: list[Part], diagnostics: list[Diagnostic]) -> _Dests:
     """Every part's named destinations in one table; the first part to define a name owns it."""
     dests = _Dests()
     for index, source in enumerate(sources):
         names = source.pdf.Root.get("/Names")
         tree = names.get("/Dests") if names is not None else None
-        tree = _copy_whole(pdf, source, tree) if tree is not None else None
-        for key, value in _tree_items(tree, "/Names") if tree is not None else ():
+        tree = copy_whole(pdf, source, tree) if tree is not None else None
+        for key, value in tree_items(tree, "/Names") if tree is not None else ():
             name = str(key)
             if name in source.dests:
                 continue  # WeasyPrint keeps the first of two equal ids; so does a viewer
@@ -286,12 +234,12 @@ def _merge_dests(pdf: Pdf, sources: list[_Part], diagnostics: list[Diagnostic]) 
         ordered = sorted(dests.owner, key=lambda name: dests.key[name].as_bytes())
         pairs = [(dests.key[name], dests.value[name]) for name in ordered]
         names = pdf.Root.get("/Names") or Dictionary()
-        names.Dests = pdf.make_indirect(Dictionary(Names=_flat(pairs)))
+        names.Dests = pdf.make_indirect(Dictionary(Names=flat(pairs)))
         pdf.Root.Names = names
     return dests
 
 
-def _resolve(name: str, index: int, sources: list[_Part], dests: _Dests):
+def _resolve(name: str, index: int, sources: list[Part], dests: _Dests):
     """What a destination named ``name`` in part ``index`` should become, or None if unknown.
 
     The joined name where the part owns it (or has no such anchor of its own); the part's own
@@ -303,9 +251,7 @@ def _resolve(name: str, index: int, sources: list[_Part], dests: _Dests):
     return own.get("/D") if isinstance(own, Dictionary) else own
 
 
-def _fix_links(
-    pdf: Pdf, sources: list[_Part], dests: _Dests, diagnostics: list[Diagnostic]
-) -> None:
+def _fix_links(pdf: Pdf, sources: list[Part], dests: _Dests, diagnostics: list[Diagnostic]) -> None:
     """Point every link annotation at the right place in the joined PDF."""
     for index, source in enumerate(sources):
         for page in source.pages:
@@ -336,7 +282,7 @@ def _fix_links(
                     )
 
 
-def _fix_goto(item, index: int, sources: list[_Part], dests: _Dests) -> None:
+def _fix_goto(item, index: int, sources: list[Part], dests: _Dests) -> None:
     """Resolve a link's or bookmark's named destination as part ``index`` meant it."""
     dest = item.get("/Dest")
     if isinstance(dest, String):
@@ -352,189 +298,6 @@ def _fix_goto(item, index: int, sources: list[_Part], dests: _Dests) -> None:
                 action.D = target
 
 
-# The structure tree
-
-
-def _merge_structure(pdf: Pdf, sources: list[_Part], diagnostics: list[Diagnostic]) -> None:
-    """One structure tree: a Document element holding the parts' top-level elements."""
-    # Each part's tree copied whole (one call, the copies lead to the copied pages); the
-    # copied roots and Documents are left unreferenced and are not written.
-    trees = [_copy_whole(pdf, source, source.pdf.Root.StructTreeRoot) for source in sources]
-    first_document = _document_element(trees[0])
-    if first_document is not None:
-        document = first_document
-    else:
-        document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    lang = sources[0].pdf.Root.get("/Lang")
-    kids, nums, offset = [], [], 0
-    maps: dict[str, dict] = {"/RoleMap": {}, "/ClassMap": {}}
-    ids: dict[str, tuple] = {}
-    namespaces: list = []
-    checked = {document.objgen, root.objgen}  # elements whose ancestors are all joined ones
-    for source, tree in zip(sources, trees, strict=True):
-        replaced = _document_element(tree)
-        part_lang = source.pdf.Root.get("/Lang")
-        for kid in _top_kids(tree, replaced):
-            if isinstance(kid, Dictionary) and "/S" in kid:
-                kid.P = document
-                if part_lang is not None and part_lang != lang and "/Lang" not in kid:
-                    kid.Lang = part_lang  # the catalog's language is the first part's
-            kids.append(kid)
-        next_key = int(tree.get("/ParentTreeNextKey", 0))
-        parents = tree.get("/ParentTree")
-        for key, value in _tree_items(parents, "/Nums") if parents is not None else ():
-            entry = _parent_entry(pdf, value, replaced, document, checked)
-            nums.append((int(key) + offset, entry))
-            next_key = max(next_key, int(key) + 1)
-        _move_struct_parents(source, offset)
-        offset += next_key
-        for name, merged in maps.items():
-            _merge_map(tree.get(name), merged, name, source.label, diagnostics)
-        id_tree = tree.get("/IDTree")
-        for key, value in _tree_items(id_tree, "/Names") if id_tree is not None else ():
-            _merge_id(key, value, ids, source.label, diagnostics, (replaced, document, checked))
-        for namespace in _items(tree.get("/Namespaces")):
-            if not any(namespace.is_same_object_as(n) for n in namespaces):
-                namespaces.append(namespace)
-    document.K, document.P = Array(kids), root
-    if "/Pg" in document:
-        del document.Pg
-    root.K = Array([document])
-    nums.sort(key=lambda pair: pair[0])
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=_flat(nums)))
-    root.ParentTreeNextKey = offset
-    for name, merged in maps.items():
-        if merged:
-            root[name] = Dictionary(merged)
-    if ids:
-        pairs = sorted(ids.values(), key=lambda pair: pair[0].as_bytes())
-        root.IDTree = pdf.make_indirect(Dictionary(Names=_flat(pairs)))
-    if namespaces:
-        root.Namespaces = Array(namespaces)
-    pdf.Root.StructTreeRoot = root
-
-
-def _document_element(tree):
-    """The part's single Document element (WeasyPrint writes one), or None."""
-    top = _items(tree.get("/K"))
-    if len(top) != 1 or not isinstance(top[0], Dictionary):
-        return None
-    role = top[0].get("/S")
-    role_map = tree.get("/RoleMap")
-    mapped = role_map.get(str(role)) if role_map is not None and role is not None else None
-    return top[0] if Name.Document in (role, mapped) else None
-
-
-def _top_kids(tree, document) -> Iterator:
-    """The part's top-level kids: the Document element's, or the tree root's."""
-    page = document.get("/Pg") if document is not None else None
-    for kid in _items((document if document is not None else tree).get("/K")):
-        if page is None:
-            yield kid
-        elif isinstance(kid, int):
-            # A content item of the Document itself: it names its page once hoisted.
-            yield Dictionary(Type=Name.MCR, Pg=page, MCID=kid)
-        else:
-            if "/Pg" not in kid:
-                kid.Pg = page  # it inherited the Document's page
-            yield kid
-
-
-def _parent_entry(pdf: Pdf, value, replaced, document, checked: set):
-    """A parent tree value with the part's Document element replaced by the joined one.
-
-    A page's entry (an array of parents by MCID) is made an indirect object.
-    """
-    if isinstance(value, Array):
-        entry = value if value.is_indirect else pdf.make_indirect(value)
-        for i, item in enumerate(entry):
-            entry[i] = _reparent(item, replaced, document, checked)
-        return entry
-    return _reparent(value, replaced, document, checked)
-
-
-def _reparent(element, replaced, document, checked: set):
-    """``element`` (the joined Document for the part's), its ancestors led to the joined one.
-
-    An ancestor that names the part's Document as its parent is given the joined one.
-    WeasyPrint 70 marks the content of page margin boxes (folios, running heads) as children
-    of a NonStruct element whose parent is the Document but which is not among its kids; left
-    alone, that parent pointer would carry the part's whole old tree into the output.
-    ``checked`` holds the elements already followed up, so each is followed once.
-    """
-    if replaced is None or not isinstance(element, Dictionary):
-        return element
-    if element.objgen == replaced.objgen:
-        return document
-    current = element
-    while isinstance(current, Dictionary):
-        objgen = current.objgen
-        if objgen in checked or objgen == (0, 0):  # (0, 0): a direct object
-            break
-        checked.add(objgen)
-        parent = current.get("/P")
-        if isinstance(parent, Dictionary) and parent.objgen == replaced.objgen:
-            current.P = document
-            break
-        current = parent
-    return element
-
-
-def _move_struct_parents(source: _Part, offset: int) -> None:
-    """Add the part's offset to its pages', annotations' and page XObjects' parent tree keys."""
-    if not offset:
-        return
-    seen: set[tuple[int, int]] = set()
-
-    def move(obj, key: str) -> None:
-        if key in obj and (not obj.is_indirect or obj.objgen not in seen):
-            if obj.is_indirect:
-                seen.add(obj.objgen)
-            obj[key] = int(obj[key]) + offset
-
-    for page in source.pages:
-        move(page, "/StructParents")
-        for annotation in page.get("/Annots", ()):
-            move(annotation, "/StructParent")
-        resources = page.get("/Resources")
-        xobjects = resources.get("/XObject") if resources is not None else None
-        for xobject in xobjects.values() if xobjects is not None else ():
-            move(xobject, "/StructParents")
-            move(xobject, "/StructParent")
-
-
-def _merge_map(part_map, merged: dict, name: str, label: str, diagnostics) -> None:
-    for key, value in part_map.items() if part_map is not None else ():
-        if key not in merged:
-            merged[key] = value
-        elif isinstance(value, Name) and merged[key] != value:
-            diagnostics.append(
-                Diagnostic(
-                    "join-003",
-                    "warning",
-                    label,
-                    f"{name[1:]} maps {key} to {value}, an earlier part to {merged[key]}: "
-                    "the earlier is kept",
-                )
-            )
-
-
-def _merge_id(key, value, ids: dict, label: str, diagnostics, reparent: tuple) -> None:
-    name = str(key)
-    if name in ids:
-        diagnostics.append(
-            Diagnostic(
-                "join-003",
-                "warning",
-                label,
-                f"the structure element id {name} is also in an earlier part: the earlier is kept",
-            )
-        )
-        return
-    ids[name] = (key, _reparent(value, *reparent))
-
-
 # Bookmarks
 
 
@@ -546,7 +309,7 @@ def _bookmarks(outline: Iterable[Bookmark | tuple[str, int, int]]) -> list[Bookm
     return bookmarks
 
 
-def _merge_outlines(pdf: Pdf, sources: list[_Part], dests: _Dests) -> None:
+def _merge_outlines(pdf: Pdf, sources: list[Part], dests: _Dests) -> None:
     """The parts' bookmarks in order, each leading to its copied page."""
     root = pdf.make_indirect(Dictionary(Type=Name.Outlines))
     top, visible = [], 0
@@ -556,7 +319,7 @@ def _merge_outlines(pdf: Pdf, sources: list[_Part], dests: _Dests) -> None:
         seen: set[tuple[int, int]] = set()
         while item is not None and item.objgen not in seen:
             seen.add(item.objgen)
-            copied = _copy(pdf, item)
+            copied = copy_object(pdf, item)
             _fix_outline_links(copied, index, sources, dests)
             top.append(copied)
             count = int(copied.get("/Count", 0))
@@ -576,7 +339,7 @@ def _merge_outlines(pdf: Pdf, sources: list[_Part], dests: _Dests) -> None:
     pdf.Root.Outlines = root
 
 
-def _fix_outline_links(item, index: int, sources: list[_Part], dests: _Dests) -> None:
+def _fix_outline_links(item, index: int, sources: list[Part], dests: _Dests) -> None:
     stack, seen = [item], set()
     while stack:
         entry = stack.pop()
@@ -638,7 +401,7 @@ def _write_outline(pdf: Pdf, bookmarks: list[Bookmark]) -> None:
 
 
 def _write_page_labels(
-    pdf: Pdf, sources: list[_Part], page_labels: Sequence[PageLabels] | None
+    pdf: Pdf, sources: list[Part], page_labels: Sequence[PageLabels] | None
 ) -> None:
     ranges: list[tuple[int, Dictionary]] = []
     if page_labels is not None:
@@ -647,10 +410,10 @@ def _write_page_labels(
     elif any("/PageLabels" in s.pdf.Root for s in sources):
         for source in sources:
             tree = source.pdf.Root.get("/PageLabels")
-            tree = _copy_whole(pdf, source, tree) if tree is not None else None
+            tree = copy_whole(pdf, source, tree) if tree is not None else None
             items = [
                 (int(k), v)
-                for k, v in (_tree_items(tree, "/Nums") if tree is not None else ())
+                for k, v in (tree_items(tree, "/Nums") if tree is not None else ())
                 if 0 <= int(k) < source.count
             ]
             if not items or items[0][0] != 0:
@@ -661,7 +424,7 @@ def _write_page_labels(
     if not ranges:
         return
     ranges.sort(key=lambda pair: pair[0])
-    pdf.Root.PageLabels = Dictionary(Nums=_flat(ranges))
+    pdf.Root.PageLabels = Dictionary(Nums=flat(ranges))
 
 
 def _label_dict(labels: PageLabels) -> Dictionary:
@@ -677,12 +440,12 @@ def _label_dict(labels: PageLabels) -> Dictionary:
     return entry
 
 
-def _copy_catalog(pdf: Pdf, first: _Part, metadata: bytes | None, *, tagged: bool) -> None:
+def _copy_catalog(pdf: Pdf, first: Part, metadata: bytes | None, *, tagged: bool) -> None:
     """The first part's document-wide entries; PDF/UA's marks when the parts are tagged."""
     catalog = first.pdf.Root
     for key in ("/Lang", "/ViewerPreferences", "/OutputIntents", "/PageMode", "/PageLayout"):
         if key in catalog:
-            pdf.Root[key] = _copy(pdf, catalog[key])
+            pdf.Root[key] = copy_object(pdf, catalog[key])
     if tagged:
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         preferences = pdf.Root.get("/ViewerPreferences") or Dictionary()
@@ -693,14 +456,14 @@ def _copy_catalog(pdf: Pdf, first: _Part, metadata: bytes | None, *, tagged: boo
         stream.Type, stream.Subtype = Name.Metadata, Name.XML
         pdf.Root.Metadata = pdf.make_indirect(stream)
     elif "/Metadata" in catalog:
-        pdf.Root.Metadata = _copy(pdf, catalog.Metadata)
+        pdf.Root.Metadata = copy_object(pdf, catalog.Metadata)
     info = first.pdf.trailer.get("/Info")
     if info is not None:
-        copied = _copy(pdf, info)
+        copied = copy_object(pdf, info)
         pdf.trailer.Info = copied if copied.is_indirect else pdf.make_indirect(copied)
 
 
-def _save(pdf: Pdf, sources: list[_Part], out: Path) -> None:
+def _save(pdf: Pdf, sources: list[Part], out: Path) -> None:
     version = max((s.pdf.pdf_version for s in sources), key=_version_key)
     streams = (
         pikepdf.ObjectStreamMode.generate

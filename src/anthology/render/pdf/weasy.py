@@ -1,4 +1,6 @@
-"""A fix for WeasyPrint's line breaking: a line that fits once its last space hangs is kept.
+"""Our hooks into WeasyPrint: mended line breaking, and folios moved on in a chunk of a book.
+
+Line breaking: a line that fits once its last space hangs is kept.
 
 WeasyPrint (70.0 and earlier) measures a text box that fits on one line with its trailing
 space included. When the text before an inline element (``the <span>Bolshevik</span>``) fits
@@ -7,19 +9,23 @@ word on the line: justified paragraphs then show a lone word, or a hyphenated sy
 ("even-" / "tu-" / "ally the peasantry ...", the same word broken twice). CSS cannot avoid
 it (``hyphenate-limit-*`` moves the fault, not the cause).
 
-``install`` wraps the function the inline layout calls: when WeasyPrint split a text that
+``install_linebreak`` wraps the function the inline layout calls: when WeasyPrint split a text that
 would fit whole once its trailing spaces hang, the whole text is the line, as WeasyPrint
 itself does when Pango wraps the line. Every other case gets WeasyPrint's own answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import contextmanager
 from math import inf
 
 _MARK = "_anthology_hanging_space"
+# While a chunk of a book is laid out: what moves its page counter on (see ``moved_folios``).
+_page_state: Callable | None = None
 
 
-def install() -> None:
+def install_linebreak() -> None:
     """Wrap ``weasyprint.layout.inline.split_first_line`` (once per process; idempotent)."""
     from weasyprint.layout import inline
     from weasyprint.text import line_break
@@ -71,3 +77,42 @@ def install() -> None:
 
     setattr(split_first_line, _MARK, True)
     inline.split_first_line = split_first_line
+
+
+def install_margin_hook() -> None:
+    """Route WeasyPrint's margin boxes through ``moved_folios`` (once per process), and mend
+    its line breaking as a whole-book layout does."""
+    import weasyprint.layout as layout
+
+    install_linebreak()
+
+    original = layout.make_margin_boxes
+    if getattr(original, "_anthology", False):
+        return
+
+    def make_margin_boxes(context, page, state):
+        if _page_state is not None:
+            state = _page_state(context, state)
+        return original(context, page, state)
+
+    make_margin_boxes._anthology = True
+    layout.make_margin_boxes = make_margin_boxes
+
+
+def margin_hook_available() -> bool:
+    """Whether this WeasyPrint lets a chunk's folios be moved on (see ``install_margin_hook``)."""
+    import weasyprint.layout as layout
+
+    return callable(getattr(layout, "make_margin_boxes", None))
+
+
+@contextmanager
+def moved_folios(page_state: Callable):
+    """Within the block, ``page_state(context, state)`` changes the counters (the page number
+    among them) with which each page's margin boxes are made."""
+    global _page_state
+    _page_state = page_state
+    try:
+        yield
+    finally:
+        _page_state = None

@@ -1,0 +1,138 @@
+"""A long book's PDF in parts: laid out side by side in worker processes, then joined.
+
+WeasyPrint holds a whole document in memory and lays it out on one core. A long book is
+therefore cut at its top-level sections into chunks: the front matter (up to the contents),
+each part (a long one in several chunks of whole chapters) and the back matter. Each chunk
+is an HTML document of its own, laid out and written as a PDF in a worker process, and
+``join.join_parts`` makes one book of them. What one document would have done by itself:
+
+- **Folios run on.** A chunk's page count does not depend on the folio it starts at (every
+  chunk starts on a right-hand page), so each chunk is laid out counting from 1, and just
+  before WeasyPrint draws its margin boxes (the only place a folio is printed) its page
+  counter is moved on to the chunk's first folio. A chunk waits for the page counts of the
+  chunks before it only after its own layout, so chunks lay out in parallel.
+- **Right-hand starts.** Each chunk but the last ends with an empty element that starts a
+  right-hand page; that page is dropped, leaving the blank page a single document would have.
+- **Contents, glossary and index numbers.** ``target-counter()`` cannot see another document:
+  the contents gets each entry's folio as ``data-page`` and ``target-counter(attr(href),
+  page)`` in the stylesheets reads ``attr(data-page)`` instead; the glossary's and index's page
+  references come from the anchors of the laid-out body. The back matter is laid out after the
+  body, the front matter last.
+- **Links across chunks** are written with ``join.part_href`` and rejoined.
+- **Running heads and part numbers.** A chunk that starts inside a part sets that part's title
+  as its ``part-title`` string, and each chunk carries the ``part-number`` counter on (the
+  names print.css uses).
+- **Only what changed.** Each chunk's PDF is kept (``build/.cache/pdf-parts``) under a key of
+  its HTML, the stylesheets, its first folio and WeasyPrint's version; a rebuild reuses every
+  chunk whose key is unchanged.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from anthology.core.errors import Diagnostic
+from anthology.core.model import Book
+from anthology.render.documents import epub_doc_ids, print_html
+from anthology.render.pdf.document import FONTS, references, resolution_warnings
+from anthology.render.pdf.join import Bookmark, JoinResult, PageLabels, join_parts
+from anthology.render.pdf.pagemap import starts_from_places
+from anthology.render.pdf.partcache import ChunkResult, PartCache
+from anthology.render.pdf.split import CHUNK_CHARS, Chunk, split_html, without_target_counters
+from anthology.render.pdf.workers import Setup, lay_out, render_body
+from anthology.render.rendered import PdfRendered
+
+
+def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
+    """Write ``book`` at ``out`` as chunks laid out apart and joined (for ``PdfRenderer``).
+
+    Returns what a whole-book layout would: pages, page starts and diagnostics, with the
+    number of parts and how many of them were laid out (not taken from the cache).
+    """
+    options = renderer.options
+    setup = Setup(
+        layers=tuple((without_target_counters(t), u) for t, u in renderer.layers(book)),
+        base_url=renderer.base_dir.resolve().as_uri() + "/",
+        roots=tuple(str(root) for root in renderer.layout_gate().roots),
+        variant=options.pdf_variant,
+        doc_ids=frozenset(epub_doc_ids(book)),
+        shop=options.shop,
+    )
+    back_ids = [doc_id for doc_id, _ in book.back_matter]
+    chunk_chars = renderer.chunk_chars or CHUNK_CHARS
+
+    def chunks(references=None, folios=None) -> list[Chunk]:
+        html = print_html(book, FONTS, references, renderer.image_href, folios)
+        return split_html(html, back_ids, chunk_chars, even=options.shop)
+
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".parts-") as scratch:
+        cache = PartCache(renderer.cache_dir or Path(scratch))
+        results = _lay_out_all(book, chunks, setup, cache, renderer.workers)
+        starts = _first_pages(results)
+        joined = _join(results, starts, out)
+        if renderer.cache_dir is not None:
+            cache.finish()
+    places = [place for result in results for place in result.places]
+    warnings = dict.fromkeys(w for result in results for w in result.warnings)
+    low_resolution = resolution_warnings(
+        (start + index, name, dpi)
+        for result, start in zip(results, starts, strict=True)
+        for index, name, dpi in result.images
+    )
+    return PdfRendered(
+        out,
+        pages=joined.page_count,
+        page_starts=tuple(starts_from_places(places, results[0].page_count)),
+        diagnostics=(
+            *(Diagnostic("render-001", "warning", "pdf", w) for w in warnings),
+            *joined.diagnostics,
+            *low_resolution,
+        ),
+        parts=len(results),
+        laid_out=cache.laid_out,
+    )
+
+
+def _lay_out_all(book: Book, chunks, setup: Setup, cache: PartCache, jobs: int):
+    """The chunks laid out: the body first, then the back matter, the front matter last.
+
+    The back matter needs the body's pages (the glossary's and index's references); the
+    front matter needs every section's first folio (the contents).
+    """
+    laid_out = render_body([c for c in chunks() if c.kind == "body"], setup, cache, jobs)
+    folio_of: dict[str, int] = {}
+    for result in laid_out:
+        for anchor, index in result.anchors.items():
+            folio_of.setdefault(anchor, result.first_folio + index)
+    pages = references(book, folio_of)
+    back_folio = 1 + sum(result.page_count for result in laid_out)
+    back = [c for c in chunks(pages) if c.kind == "back"]
+    if back:
+        laid_out.append(lay_out(back[0], setup, cache, back_folio))
+        for anchor, index in laid_out[-1].anchors.items():
+            folio_of.setdefault(anchor, back_folio + index)
+    folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
+    front = lay_out(chunks(pages, folios)[0], setup, cache, 1)
+    return [front, *laid_out]
+
+
+def _first_pages(results: list[ChunkResult]) -> list[int]:
+    """The index in the joined book of each chunk's first page."""
+    starts = [0]
+    for result in results[:-1]:
+        starts.append(starts[-1] + result.page_count)
+    return starts
+
+
+def _join(results: list[ChunkResult], starts: list[int], out: Path) -> JoinResult:
+    """The chunks' PDFs as one book: their bookmarks, roman folios before the body."""
+    outline = [
+        Bookmark(label, level, start + index, state == "open")
+        for result, start in zip(results, starts, strict=True)
+        for level, label, index, state in result.bookmarks
+    ]
+    labels = [PageLabels(0, "lower-roman"), PageLabels(results[0].page_count, "decimal")]
+    return join_parts(
+        [Path(result.pdf) for result in results], out, outline=outline, page_labels=labels
+    )

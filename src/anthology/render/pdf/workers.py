@@ -1,0 +1,281 @@
+"""Laying out a book's chunks: in this process or in worker processes side by side.
+
+A chunk's page count does not depend on the folio it starts at (every chunk starts on a
+right-hand page), so each chunk is laid out counting from 1, and just before WeasyPrint draws
+its margin boxes (the only place a folio is printed) its page counter is moved on to the
+chunk's first folio. A chunk waits for the page counts of the chunks before it only after its
+own layout, so chunks lay out in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from anthology.core.errors import BuildError
+from anthology.render.pdf.partcache import FORMAT, ChunkResult, PartCache, sha256_of
+from anthology.render.pdf.split import Chunk
+from anthology.render.pdf.weasy import install_margin_hook, moved_folios
+
+_FAILED = -2  # a chunk's page count when its layout failed
+_WAIT_STEP = 0.5  # seconds between looks at the other chunks' progress
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a worker needs besides the chunk: the same for every chunk of a book."""
+
+    layers: tuple[tuple[str, str | None], ...]  # (CSS text, base URL), in cascade order
+    base_url: str  # of the HTML (the sources folder)
+    roots: tuple[str, ...]  # folders the resource gate lets WeasyPrint read
+    variant: str | None  # WeasyPrint's pdf_variant
+    doc_ids: frozenset[str]  # the EPUB's documents, for the page map
+    shop: bool  # report images printed below 300 dpi
+
+    @property
+    def key(self) -> str:
+        from importlib.metadata import version
+
+        digest = hashlib.sha256(f"{FORMAT}\0{version('weasyprint')}\0{self.variant}".encode())
+        for text, url in self.layers:
+            digest.update(f"\0{text}\0{url}".encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Task:
+    chunk: Chunk
+    setup: Setup
+    out: str  # where to write the chunk's PDF
+    first_folio: int | None  # None: known once the chunks before it are laid out
+    body_index: int = -1  # place among the body chunks, for the shared page counts
+
+
+# Set in each worker process: the body chunks' page counts (-1 while unknown) and the
+# condition that announces a new one.
+_shared: tuple | None = None
+
+
+def _init_worker(counts, condition) -> None:
+    global _shared
+    _shared = (counts, condition)
+    install_margin_hook()
+
+
+class _Numbering:
+    """Moves a chunk's page counter on by its first folio, once its pages are known."""
+
+    def __init__(self, first_folio: Callable[[int], int], has_end: bool):
+        self.first_folio = first_folio  # given the chunk's page count
+        self.has_end = has_end  # the last page is the chunk-end page, to be dropped
+        self.delta: int | None = None
+
+    def state(self, context, state):
+        if self.delta is None:
+            pages = len(context.page_maker) - 1 - self.has_end  # pagination is over
+            self.delta = self.first_folio(pages) - 1
+        if not self.delta:
+            return state
+        quote_depth, counters, *rest = state
+        moved = dict(counters)
+        moved["page"] = [value + self.delta for value in counters.get("page", [0])]
+        return (quote_depth, moved, *rest)
+
+
+def _wait_for_start(index: int, pages: int) -> int:
+    """Publish a body chunk's page count; its first folio, once every earlier one is known."""
+    counts, condition = _shared
+    with condition:
+        counts[index] = pages
+        condition.notify_all()
+        while True:
+            before = counts[:index]
+            if _FAILED in before:
+                raise BuildError("an earlier part of the book could not be laid out")
+            if all(count >= 0 for count in before):
+                return 1 + sum(before)
+            condition.wait(_WAIT_STEP)
+
+
+def _publish_failure(index: int) -> None:
+    if _shared is None or index < 0:
+        return
+    counts, condition = _shared
+    with condition:
+        if counts[index] < 0:
+            counts[index] = _FAILED
+        condition.notify_all()
+
+
+def render_chunk(task: _Task) -> ChunkResult:
+    """Lay out one chunk and write its PDF (in a worker process, or in this one)."""
+    try:
+        return _render(task)
+    except BaseException:
+        _publish_failure(task.body_index)
+        raise
+
+
+def _render(task: _Task) -> ChunkResult:
+    import weasyprint
+
+    from anthology.render.pdf.document import (
+        WarningCollector,
+        anchor_pages,
+        image_resolutions,
+        stable_document_id,
+    )
+    from anthology.render.pdf.pagemap import page_places
+    from anthology.resources import ResourceGate
+
+    install_margin_hook()
+    setup, chunk = task.setup, task.chunk
+    fetcher = ResourceGate([Path(r) for r in setup.roots]).weasyprint_fetcher()
+    profiles: dict = {}
+    sheets = [
+        weasyprint.CSS(string=text, base_url=url, url_fetcher=fetcher, color_profiles=profiles)
+        for text, url in setup.layers
+    ]
+    html = weasyprint.HTML(string=chunk.html, base_url=setup.base_url, url_fetcher=fetcher)
+    has_end = 'class="chunk-end"' in chunk.html
+    first = task.first_folio
+
+    def first_folio(pages: int) -> int:
+        nonlocal first
+        if first is None:
+            first = _wait_for_start(task.body_index, pages)
+        elif task.body_index >= 0 and _shared is not None:
+            _wait_for_start(task.body_index, pages)  # others may be waiting for this count
+        return first
+
+    options = {"custom_metadata": True, "attachments": [], "pdf_variant": setup.variant}
+    collector = WarningCollector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        with moved_folios(_Numbering(first_folio, has_end).state):
+            document = html.render(stylesheets=sheets, color_profiles=profiles, **options)
+        if has_end:
+            document = document.copy(document.pages[:-1])
+        pages = document.pages
+        result = ChunkResult(
+            name=chunk.name,
+            pdf=task.out,
+            first_folio=first or 1,
+            page_count=len(pages),
+            anchors=anchor_pages(pages),
+            bookmarks=[
+                (level, label, index, state)
+                for index, page in enumerate(pages)
+                for level, label, _, state in page.bookmarks
+            ],
+            places=page_places(pages, html.etree_element, set(setup.doc_ids)),
+            images=image_resolutions(document) if setup.shop else [],
+        )
+        stable_document_id(document, chunk.key[:32])
+        document.write_pdf(task.out, pdf_identifier=chunk.key[:32].encode(), **options)
+    finally:
+        logger.removeHandler(collector)
+    result.warnings = collector.messages
+    result.sha256 = sha256_of(Path(task.out))
+    return result
+
+
+def render_body(
+    chunks: list[Chunk], setup: Setup, cache: PartCache, jobs: int
+) -> list[ChunkResult]:
+    """Lay out the body chunks (or take them from the cache), in order.
+
+    A chunk whose page count is known from an earlier build does not hold up the chunks
+    after it.
+    """
+    setup_key = setup.key
+    if jobs <= 1 or len(chunks) < 2:
+        results = _body_serially(chunks, setup, setup_key, cache)
+    else:
+        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs)
+    for chunk, result in zip(chunks, results, strict=True):
+        cache.remember(setup_key, chunk, result.page_count)
+    return results
+
+
+def _task(chunk: Chunk, setup: Setup, cache: PartCache, first_folio, index=-1) -> _Task:
+    return _Task(chunk, setup, cache.scratch(chunk), first_folio, index)
+
+
+def _body_serially(chunks, setup, setup_key, cache: PartCache) -> list[ChunkResult]:
+    results = []
+    folio = 1
+    for chunk in chunks:
+        results.append(lay_out(chunk, setup, cache, folio, setup_key))
+        folio += results[-1].page_count
+    return results
+
+
+def _body_in_parallel(chunks, setup, setup_key, cache, jobs) -> list[ChunkResult]:
+    """Chunks never laid out before start at once and learn their first folio from the
+    others; the rest, whose page counts are known, are looked up in the cache (or laid out)
+    as soon as their first folio is known."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    known = [cache.known_count(setup_key, chunk) for chunk in chunks]
+    shared = multiprocessing.Array("q", [-1 if n is None else n for n in known], lock=False)
+    condition = multiprocessing.Condition()
+    results: list[ChunkResult | None] = [None] * len(chunks)
+    waiting = [i for i, count in enumerate(known) if count is not None]
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(shared, condition)
+    ) as pool:
+        running = {
+            pool.submit(render_chunk, _task(c, setup, cache, None, i)): i
+            for i, c in enumerate(chunks)
+            if known[i] is None
+        }
+        while running or waiting:
+            with condition:
+                now = list(shared)
+            for i in list(waiting):
+                if any(count < 0 for count in now[:i]):
+                    continue
+                waiting.remove(i)
+                folio = 1 + sum(now[:i])
+                results[i] = cache.get(cache.key(setup_key, chunks[i], folio))
+                if results[i] is None:
+                    task = _task(chunks[i], setup, cache, folio, i)
+                    running[pool.submit(render_chunk, task)] = i
+            if not running:
+                continue
+            done, _ = wait(running, timeout=_WAIT_STEP, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = running.pop(future)
+                try:
+                    result = future.result()
+                except BaseException:
+                    with condition:
+                        for i, count in enumerate(shared):
+                            if count < 0:
+                                shared[i] = _FAILED
+                        condition.notify_all()
+                    raise
+                key = cache.key(setup_key, chunks[index], result.first_folio)
+                results[index] = cache.put(key, result)
+    for chunk, result, count in zip(chunks, results, known, strict=True):
+        if count is not None and result.page_count != count:
+            # The chunks after it were numbered from the count of an earlier build.
+            raise BuildError(f"the PDF's {chunk.name} changed length between layouts; build again")
+    return results
+
+
+def lay_out(
+    chunk: Chunk, setup: Setup, cache: PartCache, first_folio: int, setup_key: str = ""
+) -> ChunkResult:
+    """One chunk with a known first folio, from the cache or laid out in this process."""
+    key = cache.key(setup_key or setup.key, chunk, first_folio)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    return cache.put(key, render_chunk(_task(chunk, setup, cache, first_folio)))
