@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import tomllib
 from pathlib import Path
 
@@ -75,3 +76,48 @@ def test_explain_report_and_bad_pages(tmp_path: Path) -> None:
     assert "Dropped, and why" in html and "furniture by class or id (area comments)" in html
     assert "14 thoughts on" in html  # the dropped comments are shown, struck through
     assert "not an article" in html
+
+
+def test_json_one_object_a_line_refused_pages_too() -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "clean",
+            "--format",
+            "json",
+            str(HTML / "news-article.html"),
+            str(HTML / "not-found.html"),
+        ],
+    )
+    assert result.exit_code == 1  # a refused page fails the command, as in every format
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2
+    article, refused = (json.loads(line) for line in lines)
+    assert article["title"] == "Council approves new tram line after decade of delays"
+    assert article["byline"] == "Priya Natarajan"
+    assert article["date"] == "2023-05-17"
+    assert (article["language"], article["direction"]) == ("en-GB", "ltr")
+    assert article["url"] == "https://www.harbourgazette.example/news/2023/05/tram-line-approved"
+    assert article["publication"] == "The Harbour Gazette"
+    assert article["standfirst"].startswith("Councillors voted 31 to 9")
+    assert article["page_type"] == "article"
+    assert article["body"].startswith("The city council has approved the long-delayed")
+    assert article["kept"]["words"] == len(article["body"].split())
+    assert article["kept"]["blocks"] > 0 and article["dropped"]["blocks"] > 0
+    assert "uses cookies" not in article["body"]
+    assert refused["source"].endswith("not-found.html")
+    assert refused["refused"].startswith("not an article")
+    assert set(refused) == {"source", "refused"}
+
+
+def test_json_direction_follows_the_language() -> None:
+    from anthology.clean.report import direction
+    from anthology.core.model import Article, Paragraph
+
+    def article(language: str, text: str = "words") -> Article:
+        return Article(source="a", title="t", body=(Paragraph(text),), language=language)
+
+    assert direction(article("ar")) == "rtl"
+    assert direction(article("he-IL")) == "rtl"
+    assert direction(article("en")) == "ltr"
+    assert direction(article("", "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd")) == "rtl"

@@ -153,3 +153,15 @@ def test_markers_at_one_place_are_in_page_order() -> None:
     starts = [PageStart("2", "chapter", 0, 0), PageStart("3", "chapter", 0, 0)]
     marked = mark_pages(xhtml, starts)
     assert marked.index('id="page-2"') < marked.index('id="page-3"')
+
+
+def test_a_page_starting_at_a_line_break_is_marked_beside_it_not_inside_it() -> None:
+    # A page that starts right after "One two" in "One two<br/>three": a marker inside the
+    # void <br> would be invalid XHTML for epubcheck (RSC-005).
+    doc = DOC.replace("<p>One two <em>three four</em> five six.</p>", "<p>One two<br/>three</p>")
+    for offset in range(0, 12):
+        out = mark_pages(doc, [PageStart("7", "c", 1, offset)])
+        tree = etree.fromstring(out.encode("utf-8"))
+        for br in tree.iterfind(".//x:br", NS):
+            assert len(br) == 0 and not br.text, out
+        assert len(tree.findall(".//x:span[@id='page-7']", NS)) == 1

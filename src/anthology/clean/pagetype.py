@@ -4,12 +4,15 @@ Two steps, both cheap:
 
 1. ``page_features(root, url)`` reads the parsed page once, before anything is removed:
    schema.org types (JSON-LD and microdata), ``og:type``, words of the address's path, prices,
-   forms and buttons, repeated sibling cards, the share of text in links, paragraphs of prose,
-   headings, ``<time>`` elements, and words in class names (``rules/pagetype.toml``).
+   forms and buttons, calls to action (``tel:``, ``mailto:``, links to contact or booking
+   pages, addresses), repeated sibling cards (linked, or a heading and a blurb), the share of
+   text in links and in headings, paragraphs of prose and how much of it one container holds,
+   ``<time>`` elements, and words in class names (``rules/pagetype.toml``).
    ``kept_features(features, texts)`` adds what the cleaner kept of it.
-2. ``classify(features)`` weighs them with the model in ``rules/pagetype-model.json`` (gradient
-   boosted trees trained by ``bench/pagetype.py`` on pages of many sites, cross-validated by
-   site) and names the page's kind. Inference is plain Python: no numpy or scikit-learn.
+2. ``classify(features)`` weighs them with the models in ``rules/pagetype-model.json``
+   (gradient boosted trees trained by ``bench/pagetype.py`` on pages of many sites,
+   cross-validated by site): one decides article or not against a threshold, a second, small
+   one names the kind of a page refused. Inference is plain Python: no numpy or scikit-learn.
 
 Articles, essays and documentation are kept; listing, product, collection, service and forum
 pages are refused with the kind as the reason.
@@ -44,6 +47,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _DATE_PATH = re.compile(
     r"/(?:19|20)\d\d(?:/|-)(?:[01]?\d)(?:/|-|$)|/(?:19|20)\d\d(?:[01]\d)(?:[0-3]\d)?/"
 )
+_DIGIT = re.compile(r"\d")
 _LONG_NUMBER = re.compile(r"\d{5,}")
 _PRICE = re.compile(
     r"(?:[$€£¥₹₽₩₺]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|INR|SEK|NOK|DKK|PLN|BRL|RUB|CZK|zł|Kč|kr|R\$)\b)"
@@ -77,6 +81,7 @@ class _Signs:
     schema: dict[str, frozenset[str]]
     url: dict[str, frozenset[str]]
     classes: dict[str, frozenset[str]]
+    actions: re.Pattern[str]  # a link to a call to action: one of the words, alone in its path
 
 
 @cache
@@ -87,7 +92,11 @@ def _signs() -> _Signs:
     def groups(table: str) -> dict[str, frozenset[str]]:
         return {k: frozenset(v) for k, v in data[table].items() if isinstance(v, list)}
 
-    return _Signs(schema=groups("schema"), url=groups("url"), classes=groups("classes"))
+    words = sorted(data["actions"]["words"], key=lambda w: (-len(w), w))
+    actions = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])")
+    return _Signs(
+        schema=groups("schema"), url=groups("url"), classes=groups("classes"), actions=actions
+    )
 
 
 @cache
@@ -103,13 +112,18 @@ def model() -> dict:
 class _Frame:
     """What one open element has gathered so far, while the tree is walked."""
 
-    __slots__ = ("chars", "last", "never", "kids", "has_link", "has_media", "has_heading")
+    __slots__ = (
+        "chars", "last", "never", "kids", "blurbs", "prose", "has_link", "has_media",
+        "has_heading",
+    )  # fmt: skip
 
     def __init__(self, never: bool) -> None:
         self.chars = 0
         self.last = ""  # the last piece of text seen (does a paragraph end a sentence?)
         self.never = never
-        self.kids: dict[tuple, int] | None = None
+        self.kids: dict[tuple, int] | None = None  # linked children laid out alike
+        self.blurbs: dict[tuple, int] | None = None  # children with a heading and a little text
+        self.prose = 0  # characters of paragraphs that are this element's children
         self.has_link = False
         self.has_media = False
         self.has_heading = False
@@ -130,9 +144,11 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
     types: set[str] = set()
     para_chars: list[int] = []
     para_ends = 0
-    visible = links = prices = 0
+    links = prices = heading_chars = 0
     class_hits = dict.fromkeys(signs.classes, 0)
-    cards = card_groups = card_media = 0
+    named: dict[str, tuple[str, ...]] = {}  # class and id names seen, and the groups they hit
+    cards = card_groups = card_media = blurbs = 0
+    most_prose = 0
     times: set[str] = set()
     stack: list[_Frame] = [_Frame(False)]
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -149,60 +165,73 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
             frame = _Frame(never)
             stack.append(frame)
             f["elements"] += 1
-            if tag == "script":
-                kind = el.get("type") or ""
-                if "ld+json" in kind.lower():
-                    found, keys = _ld_types(el.text or "")
-                    types.update(found)
-                    f["published"] = max(f["published"], float("datePublished" in keys))
-                    f["author"] = max(f["author"], float("author" in keys))
-            elif tag == "title" and not f["title_chars"]:
-                title = (el.text or "").strip()
-                f["title_chars"] = len(title)
-                f["title_words"] = len(title.split())
-            elif tag == "meta":
-                prop = (el.get("property") or el.get("name") or "").lower()
-                if prop in ("article:published_time", "date", "dc.date", "pubdate"):
-                    f["published"] = 1.0
-                elif prop in ("author", "article:author", "dc.creator"):
-                    f["author"] = 1.0
-                elif prop == "og:type":
-                    og = (el.get("content") or "").lower()
-                    f["og_article"] = float("article" in og)
-                    f["og_product"] = float("product" in og)
-                    f["og_website"] = float(og == "website")
-            itemtype = el.get("itemtype")
-            if itemtype:
-                types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in itemtype.split())
-            itemprop = el.get("itemprop")
-            if itemprop in ("price", "priceCurrency", "offers"):
-                f["itemprop_price"] += 1
-            elif itemprop == "datePublished":
-                f["published"] = 1.0
-            elif itemprop == "author" or (tag in ("a", "link") and el.get("rel") == "author"):
-                f["author"] = 1.0
-            if never:
+            attrib = el.attrib
+            if attrib:
+                itemtype = attrib.get("itemtype")
+                if itemtype:
+                    types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in itemtype.split())
+                itemprop = attrib.get("itemprop")
+                if itemprop:
+                    if itemprop in ("price", "priceCurrency", "offers"):
+                        f["itemprop_price"] += 1
+                    elif itemprop == "datePublished":
+                        f["published"] = 1.0
+                    elif itemprop == "author":
+                        f["author"] = 1.0
+                    elif itemprop in _CONTACT_PROPS:
+                        f["addresses"] += 1
+            if tag == "meta":
+                _read_meta(f, el)
                 continue
-            names = (el.get("class") or "") + " " + (el.get("id") or "")
-            if names.strip():
-                words = set(_CLASS_WORD.findall(_CAMEL.sub(" ", names).lower()))
-                for group, vocabulary in signs.classes.items():
-                    if not vocabulary.isdisjoint(words):
+            if never:
+                if tag == "script":
+                    kind = attrib.get("type") or ""
+                    if "ld+json" in kind.lower():
+                        found, keys = _ld_types(el.text or "")
+                        types.update(found)
+                        f["published"] = max(f["published"], float("datePublished" in keys))
+                        f["author"] = max(f["author"], float("author" in keys))
+                elif tag == "title" and not f["title_chars"]:
+                    title = (el.text or "").strip()
+                    f["title_chars"] = len(title)
+                    f["title_words"] = len(title.split())
+                elif tag == "link" and attrib.get("rel") == "author":
+                    f["author"] = 1.0
+                continue
+            if attrib:
+                names = attrib.get("class")
+                ident = attrib.get("id")
+                if ident:
+                    names = f"{names} {ident}" if names else ident
+                if names:
+                    hit = named.get(names)
+                    if hit is None:
+                        hit = named[names] = _class_groups(names, signs)
+                    for group in hit:
                         class_hits[group] += 1
             if tag in _COUNTED:
                 f[_COUNTED[tag]] += 1
-            if tag == "input" and (el.get("type") or "text").lower() not in ("hidden", "search"):
-                f["inputs"] += 1
-                if (el.get("type") or "").lower() in ("number", "radio"):
-                    f["choices"] += 1
-            elif tag == "a":
-                href = (el.get("href") or "").lower()
-                if href.startswith("tel:"):
-                    f["tel_links"] += 1
-                elif href.startswith("mailto:"):
-                    f["mailto_links"] += 1
+            if tag == "a":
+                href = attrib.get("href")
+                if href:
+                    if href.startswith(("tel:", "TEL:", "Tel:")):
+                        f["tel_links"] += 1
+                    elif href.startswith(("mailto:", "MAILTO:")):
+                        f["mailto_links"] += 1
+                    elif _action_link(href, signs):
+                        f["action_links"] += 1
+                if attrib.get("rel") == "author":
+                    f["author"] = 1.0
+            elif tag == "input":
+                kind = (attrib.get("type") or "text").lower()
+                if kind not in ("hidden", "search"):
+                    f["inputs"] += 1
+                    if kind in ("number", "radio"):
+                        f["choices"] += 1
             elif tag == "time":
-                times.add(el.get("datetime") or (el.text or "").strip())
+                times.add(attrib.get("datetime") or (el.text or "").strip())
+            elif tag == "address":
+                f["addresses"] += 1
             text = el.text
             if text:
                 n = len(text.strip())
@@ -226,29 +255,43 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
                 frame.has_media = True
             elif tag in _HEADINGS:
                 frame.has_heading = True
+                heading_chars += chars
                 if tag == "h1" and not f["h1_chars"]:
                     heading = " ".join("".join(el.itertext()).split())
                     f["h1_chars"] = len(heading)
                     f["h1_words"] = len(heading.split())
                 if frame.has_link:
                     f["linked_headings"] += 1
-            if tag == "p" and chars:
+            elif tag == "p" and chars:
                 para_chars.append(chars)
+                if chars >= 80:
+                    parent.prose += chars
                 if _SENTENCE_END.search(frame.last):
                     para_ends += 1
+            if frame.prose > most_prose:
+                most_prose = frame.prose
             if frame.kids:
                 best = max(frame.kids.values())
                 if best >= 3:
                     card_groups += 1
                     cards += sum(n for n in frame.kids.values() if n >= 3)
-                f["max_cards"] = max(f["max_cards"], best)
-            if tag in _BLOCKS and frame.has_link and chars < 600:
-                key = (tag, el.get("class") or "")
-                kids = parent.kids if parent.kids is not None else {}
-                kids[key] = kids.get(key, 0) + 1
-                parent.kids = kids
-                if frame.has_media:
-                    card_media += 1
+                if best > f["max_cards"]:
+                    f["max_cards"] = best
+            if frame.blurbs:
+                blurbs += sum(n for n in frame.blurbs.values() if n >= 3)
+            if tag in _BLOCKS:
+                if frame.has_link and chars < 600:
+                    key = (tag, el.get("class") or "")
+                    kids = parent.kids if parent.kids is not None else {}
+                    kids[key] = kids.get(key, 0) + 1
+                    parent.kids = kids
+                    if frame.has_media:
+                        card_media += 1
+                if frame.has_heading and chars < 600:
+                    key = (tag, el.get("class") or "")
+                    kids = parent.blurbs if parent.blurbs is not None else {}
+                    kids[key] = kids.get(key, 0) + 1
+                    parent.blurbs = kids
             parent.chars += chars
             if frame.last:
                 parent.last = frame.last
@@ -275,20 +318,56 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
     f["cards"] = cards
     f["card_groups"] = card_groups
     f["card_media"] = card_media
+    f["blurbs"] = blurbs
     long_paras = [n for n in para_chars if n >= 150]
+    prose = sum(para_chars)
     f["paragraphs"] = len(para_chars)
     f["long_paragraphs"] = len(long_paras)
-    f["paragraph_chars"] = sum(para_chars)
-    f["paragraph_share"] = sum(para_chars) / visible if visible else 0.0
+    f["paragraph_chars"] = prose
+    f["paragraph_share"] = prose / visible if visible else 0.0
     f["long_paragraph_chars"] = sum(long_paras)
-    f["mean_paragraph"] = sum(para_chars) / len(para_chars) if para_chars else 0.0
+    f["mean_paragraph"] = prose / len(para_chars) if para_chars else 0.0
+    f["median_paragraph"] = sorted(para_chars)[len(para_chars) // 2] if para_chars else 0.0
     f["sentence_end_share"] = para_ends / len(para_chars) if para_chars else 0.0
+    # the article's body holds its prose in one place; a landing page spreads it over sections
+    f["most_prose"] = most_prose
+    f["most_prose_share"] = most_prose / prose if prose else 0.0
+    f["heading_share"] = heading_chars / visible if visible else 0.0
+    f["heading_per_prose"] = heading_chars / (prose + 100)
     # ratios a tree cannot make of two counts
     f["headings_per_paragraph"] = (f["headings"] + f["h1"]) / (len(long_paras) + 1)
     f["linked_heading_share"] = f["linked_headings"] / (f["headings"] + f["h1"] + 1)
     f["links_per_1000_chars"] = 1000 * f["links"] / (visible + 1000)
     f["cards_per_paragraph"] = cards / (len(long_paras) + 1)
+    f["blurbs_per_paragraph"] = blurbs / (len(long_paras) + 1)
+    f["actions_per_1000_chars"] = (
+        1000 * (f["action_links"] + f["tel_links"] + f["mailto_links"]) / (visible + 1000)
+    )
     return f
+
+
+def _read_meta(f: dict[str, float], el: etree._Element) -> None:
+    prop = (el.get("property") or el.get("name") or "").lower()
+    if prop in ("article:published_time", "date", "dc.date", "pubdate"):
+        f["published"] = 1.0
+    elif prop in ("author", "article:author", "dc.creator"):
+        f["author"] = 1.0
+    elif prop == "og:type":
+        og = (el.get("content") or "").lower()
+        f["og_article"] = float("article" in og)
+        f["og_product"] = float("product" in og)
+        f["og_website"] = float(og == "website")
+
+
+def _class_groups(names: str, signs: _Signs) -> tuple[str, ...]:
+    """The word groups of ``rules/pagetype.toml`` that class and id ``names`` use."""
+    words = set(_CLASS_WORD.findall(_CAMEL.sub(" ", names).lower()))
+    return tuple(g for g, vocabulary in signs.classes.items() if not vocabulary.isdisjoint(words))
+
+
+def _action_link(href: str, signs: _Signs) -> bool:
+    """Does a link lead to a call to action (contact, quote, booking, sign-up)?"""
+    return signs.actions.search(href.lower()) is not None
 
 
 def kept_features(features: dict[str, float], texts: list[str]) -> dict[str, float]:
@@ -304,6 +383,8 @@ def kept_features(features: dict[str, float], texts: list[str]) -> dict[str, flo
     short = [t for t in texts if len(t) < 80]
     out["kept_short_share"] = len(short) / len(texts) if texts else 0.0
     out["kept_per_heading"] = chars / (features["headings"] + features["h1"] + 1)
+    out["kept_longest"] = max((len(t) for t in texts), default=0)
+    out["kept_median"] = sorted(len(t) for t in texts)[len(texts) // 2] if texts else 0
     return out
 
 
@@ -328,13 +409,16 @@ _COUNTED = {
     "blockquote": "quotes",
     "dl": "definitions",
     "iframe": "iframes",
+    "section": "sections",
 }
+# microdata properties of a business's contact block
+_CONTACT_PROPS = frozenset(["address", "telephone", "streetAddress", "postalCode", "openingHours"])
 _SCHEMA_GROUPS = ("article", "product", "listing", "forum", "faq", "business", "breadcrumb")
 _URL_GROUPS = ("product", "listing", "collection", "forum", "docs", "article", "service")
 _FEATURES = (
     ["elements", "og_article", "og_product", "og_website", "itemprop_price", "inputs", "choices"]
     + sorted(set(_COUNTED.values()))
-    + ["linked_headings", "max_cards", "tel_links", "mailto_links"]
+    + ["linked_headings", "max_cards", "tel_links", "mailto_links", "action_links", "addresses"]
     + ["title_chars", "title_words", "h1_chars", "h1_words", "published", "author"]
     + [f"schema_{g}" for g in _SCHEMA_GROUPS]
     + [f"url_{g}" for g in _URL_GROUPS]
@@ -343,7 +427,7 @@ _FEATURES = (
 
 
 def _has_price(text: str) -> bool:
-    return any(c.isdigit() for c in text) and _PRICE.search(text) is not None
+    return _DIGIT.search(text) is not None and _PRICE.search(text) is not None
 
 
 def _ld_types(text: str) -> tuple[set[str], set[str]]:
@@ -409,6 +493,9 @@ def _add_url(f: dict[str, float], url: str, signs: _Signs) -> None:
 def classify(features: dict[str, float], threshold: float | None = None) -> PageType:
     """The page's kind, from ``features`` (see ``page_features`` and ``kept_features``).
 
+    Two steps: the decision model's probability that the page is not an article, against the
+    threshold chosen in cross-validation; then, for a page refused, the kind model names it.
+
     Args:
         features: the page's signs.
         threshold: refuse when the probability of not being an article reaches this (the
@@ -424,19 +511,29 @@ def classify(features: dict[str, float], threshold: float | None = None) -> Page
         # links) still apply
         return PageType(ARTICLE, 0.0)
     row = [float(features.get(name, 0.0)) for name in m["features"]]
-    scores = [
-        m["bias"][k] + sum(_tree(t, row) for t in trees) for k, trees in enumerate(m["trees"])
-    ]
-    top = max(scores)
-    weights = [math.exp(s - top) for s in scores]
-    total = sum(weights)
-    probabilities = dict(zip(m["classes"], (w / total for w in weights), strict=True))
-    not_article = 1.0 - probabilities[ARTICLE]
+    p = _not_article(m, row)
     limit = m["threshold"] if threshold is None else threshold
-    if not_article < limit:
-        return PageType(ARTICLE, not_article)
-    kind = max((k for k in probabilities if k != ARTICLE), key=lambda k: probabilities[k])
-    return PageType(kind, not_article, REASONS[kind])
+    if p < limit:
+        return PageType(ARTICLE, p)
+    kinds = m["kinds"]
+    scores = [
+        bias + sum(_tree(t, row) for t in trees)
+        for bias, trees in zip(kinds["bias"], kinds["trees"], strict=True)
+    ]
+    kind = kinds["classes"][max(range(len(scores)), key=scores.__getitem__)]
+    return PageType(kind, p, REASONS[kind])
+
+
+def not_article(features: dict[str, float]) -> float:
+    """The decision model's probability that a page with ``features`` is not an article."""
+    m = model()
+    return _not_article(m, [float(features.get(name, 0.0)) for name in m["features"]])
+
+
+def _not_article(m: dict, row: list[float]) -> float:
+    decision = m["decision"]
+    score = decision["bias"] + sum(_tree(t, row) for t in decision["trees"])
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
 
 
 def _tree(tree: list, row: list[float]) -> float:

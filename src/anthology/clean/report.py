@@ -1,9 +1,12 @@
-"""Show a cleaned article: as text, XHTML or Markdown, and as an HTML report of the decisions."""
+"""Show a cleaned article: as text, XHTML, Markdown or JSON, and as an HTML report of the
+decisions."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
+import unicodedata
 
 from anthology.core.model import (
     Article,
@@ -17,8 +20,13 @@ from anthology.core.model import (
 )
 from anthology.core.text import strip_tags
 
-FORMATS = ("text", "xhtml", "markdown")
-SUFFIX = {"text": ".txt", "xhtml": ".xhtml", "markdown": ".md"}
+FORMATS = ("text", "xhtml", "markdown", "json")
+SUFFIX = {"text": ".txt", "xhtml": ".xhtml", "markdown": ".md", "json": ".json"}
+# Languages written right to left (ISO 639 codes): Arabic, Hebrew, Persian, Urdu, Yiddish,
+# Pashto, Dhivehi, Sindhi, Uyghur, Central Kurdish, Syriac.
+_RTL_LANGUAGES = frozenset(
+    ["ar", "he", "iw", "fa", "ur", "yi", "ji", "ps", "dv", "sd", "ug", "ckb", "syr"]
+)
 
 
 def body_text(article: Article) -> str:
@@ -50,8 +58,56 @@ def _metadata_lines(article: Article) -> list[tuple[str, str]]:
     return [(k, v) for k, v in fields if v]
 
 
-def render(article: Article, fmt: str, body_only: bool = False) -> str:
-    """The article in ``fmt`` (text, xhtml or markdown)."""
+def direction(article: Article) -> str:
+    """ "rtl" or "ltr": from the article's language, or from its letters when none is stated."""
+    if article.language:
+        head = article.language.split("-")[0].lower()
+        script = article.language.split("-")[1:2]
+        if script and script[0].lower() in ("arab", "hebr", "thaa", "syrc"):
+            return "rtl"
+        return "rtl" if head in _RTL_LANGUAGES else "ltr"
+    letters = [c for c in body_text(article)[:5000] if c.isalpha()]
+    rtl = sum(unicodedata.bidirectional(c) in ("R", "AL") for c in letters)
+    return "rtl" if letters and rtl > len(letters) / 2 else "ltr"
+
+
+def json_record(article: Article | None, source: str, refused: str = "") -> str:
+    """One line of JSON for a page: the article's metadata, body text and counts, or why the
+    page was refused.
+
+    Args:
+        article: the cleaned article, or None when the page was refused.
+        source: the page as the command line named it.
+        refused: why the page was refused (when ``article`` is None).
+    """
+    if article is None:
+        return json.dumps({"source": source, "refused": refused}, ensure_ascii=False)
+    dropped_words = sum(len(d.text.split()) for d in article.dropped)
+    record = {
+        "source": source,
+        "url": article.url,
+        "title": article.title,
+        "byline": article.byline,
+        "date": article.date.isoformat() if article.date else None,
+        "language": article.language,
+        "direction": direction(article),
+        "publication": article.publication,
+        "kicker": article.kicker,
+        "standfirst": article.standfirst,
+        # the cleaner's judgement of the page when it makes one; a kept page is an article
+        "page_type": getattr(article, "page_type", "") or "article",
+        "body": body_text(article),
+        "kept": {"blocks": len(article.body), "words": article.word_count},
+        "dropped": {"blocks": len(article.dropped), "words": dropped_words},
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
+def render(article: Article, fmt: str, body_only: bool = False, source: str = "") -> str:
+    """The article in ``fmt`` (text, xhtml, markdown or json); ``source`` names the page in
+    JSON, which always carries the metadata."""
+    if fmt == "json":
+        return json_record(article, source or article.source)
     if fmt == "text":
         body = body_text(article)
         if body_only:

@@ -63,10 +63,10 @@ def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["text", "xhtml", "markdown"]),
+    type=click.Choice(["text", "xhtml", "markdown", "json"]),
     default="text",
     show_default=True,
-    help="How to print each cleaned article.",
+    help="How to print each cleaned article (json: one object a line, refused pages too).",
 )
 @click.option(
     "--body-only",
@@ -101,12 +101,13 @@ def clean_command(
       compile clean --format markdown sources/*.txt
       compile clean --body-only -f text -o out/ pages/*.html.gz
       compile clean --explain report.html sources/*.html
+      compile clean --format json pages/*.html > articles.jsonl
     """
-    from anthology.clean import clean
-    from anthology.clean.report import SUFFIX, explain_html, render
+    from anthology.articles import clean_page
+    from anthology.clean.report import SUFFIX, explain_html, json_record, render
     from anthology.clean.rules import edition_rules
     from anthology.core.errors import SourceError
-    from anthology.sources import page_stem, read_loose_page
+    from anthology.sources import load_loose_page, page_stem
 
     site_rules: dict = {}
     failures = 0
@@ -115,23 +116,27 @@ def clean_command(
         output_dir.mkdir(parents=True, exist_ok=True)
     for path in pages:
         try:
-            page = read_loose_page(path)
-            # The site rules beside the page (sources/sites/ of its edition), as a build uses.
+            # The load and clean stages of a build, with the site rules beside the page
+            # (sources/sites/ of its edition).
+            page = load_loose_page(path)
             folder = Path(path).resolve().parent
             if folder not in site_rules:
                 site_rules[folder] = edition_rules(folder)
-            article = clean(page, site_rules[folder])
+            article = clean_page(page, site_rules[folder])
         except SourceError as exc:
             failures += 1
             click.echo(f"Error: {exc.message}", err=True)
             reports.append((str(path), None, exc.message))
+            if fmt == "json" and not output_dir:
+                reason = exc.message.removeprefix(f"{exc.file}: ") if exc.file else exc.message
+                click.echo(json_record(None, str(path), reason))
             continue
         reports.append((str(path), article, ""))
-        text = render(article, fmt, body_only)
+        text = render(article, fmt, body_only, source=str(path))
         if output_dir:
             (output_dir / (page_stem(path.name) + SUFFIX[fmt])).write_text(text, encoding="utf-8")
         else:
-            if len(pages) > 1:
+            if len(pages) > 1 and fmt != "json":
                 click.echo(f"==> {path} <==")
             click.echo(text)
     if explain:

@@ -36,7 +36,7 @@ from lxml import etree
 import anthology.clean.pagetype as pagetype
 from anthology.clean.html.content import hand_over, main_content
 from anthology.clean.html.furniture import strip_furniture
-from anthology.clean.html.metadata import read_metadata
+from anthology.clean.html.metadata import read_metadata, settle_title
 from anthology.clean.html.parse import parse_page
 from anthology.clean.html.prune import strip_never
 from anthology.clean.html.site import apply_site_rule, drop_site_phrases
@@ -93,6 +93,7 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     strip_furniture(body, stats, dropped)
     stats = measure(body)
     chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
+    settle_title(meta, chosen)
     roots, soup_stats = hand_over(root, chosen, stats)
     out = Out(dropped=dropped)
     walker = Walker(page, meta, rules, soup_stats, out, limits)

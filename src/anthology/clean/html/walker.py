@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from bs4 import Tag
 from bs4.element import NavigableString, PreformattedString
@@ -412,9 +412,30 @@ class Walker:
             scheme = urlsplit(href).scheme.lower()
         if scheme not in _SAFE_SCHEMES:
             return ""
-        if scheme != "mailto" and not urlsplit(href).netloc:
+        if scheme != "mailto" and not _valid_host(urlsplit(href)):
             return ""
-        return href[:2000]
+        # Spaces and other characters a URL may not hold are escaped as a browser would
+        # (an EPUB with them fails epubcheck, RSC-020).
+        return _UNSAFE_IN_URL.sub(lambda m: quote(m.group()), href)[:2000]
+
+
+# ASCII characters a URL may not hold as they are (RFC 3986); other scripts stay as IRIs.
+_UNSAFE_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+# A host name: dot-separated labels of letters (any script), digits and hyphens, or an IP
+# literal. "http://Best%20of%202025:%20Fiction%20Books" (a title pasted as a link) is not one.
+_HOST = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.?)+$|^\[[0-9a-f:.]+\]$", re.I)
+
+
+def _valid_host(parts) -> bool:
+    """Whether a split http(s) URL names a host (and a numeric port, if any)."""
+    try:
+        parts.port  # noqa: B018  raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    host = parts.netloc.rpartition("@")[2].rsplit(":", 1)[0] if parts.netloc else ""
+    if host.startswith("["):
+        host = parts.netloc.rpartition("@")[2].split("]")[0] + "]"
+    return bool(host) and bool(_HOST.match(unquote(host)))
 
 
 def _image_url(img: Tag | None) -> str:

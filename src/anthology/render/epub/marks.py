@@ -38,6 +38,26 @@ def mark_pages(xhtml: str, starts: list[PageStart]) -> str:
     return _PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
 
 
+# Elements that can have no content, so never a marker inside them (HTML's void elements).
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
 def _marker(label: str):
     from lxml import etree
 
@@ -53,8 +73,12 @@ def _marker(label: str):
 
 
 def _segments(element, top, keyed):
-    """(node, "text" | "tail") for the block's own text, skipping blocks nested inside it."""
-    yield element, "text"
+    """(node, "text" | "tail") for the block's own text, skipping blocks nested inside it.
+
+    A void element (``<br>``, ``<img>``) has no text to hold a marker (epubcheck RSC-005).
+    """
+    if local_name(element.tag) not in _VOID:
+        yield element, "text"
     for child in element:
         if isinstance(child.tag, str) and id(child) not in keyed:
             yield from _segments(child, top, keyed)
