@@ -30,6 +30,8 @@ from anthology.core.text import strip_tags as plain
 from anthology.sources import Page, decode
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
+# The one scorer, for every dataset: the broad sets share the ScrapingHub set's evaluate.py.
+EVALUATE = DEFAULT_DATA / "evaluate.py"
 
 
 def article_text(article: Article) -> str:
@@ -108,24 +110,24 @@ def run_both(
     return ours, theirs, errors
 
 
-def score(data: Path, pred: Path, report: Path) -> dict:
-    subprocess.run(
-        [
-            sys.executable,
-            str(data / "evaluate.py"),
-            "--data",
-            str(data),
-            "--pred",
-            str(pred),
-            "--json",
-            str(report),
-            "--bootstrap",
-            "200",
-            "--quiet",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+def score(data: Path, pred: Path, report: Path, group_by: str | None = None) -> dict:
+    """Score the predictions in ``pred`` with the shared ``evaluate.py``, per group when asked."""
+    command = [
+        sys.executable,
+        str(EVALUATE),
+        "--data",
+        str(data),
+        "--pred",
+        str(pred),
+        "--json",
+        str(report),
+        "--bootstrap",
+        "200",
+        "--quiet",
+    ]
+    if group_by:
+        command += ["--group-by", group_by]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     result = json.loads(report.read_text(encoding="utf-8"))
     return next(iter(result["datasets"].values()))
 
@@ -156,10 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     times, t_times, errors = run_both(
         args.data, rows, work, work / "sources", max(1, args.repeat), trafilatura
     )
-    results["anthology"] = (score(args.data, work / "anthology", work / "anthology.json"), times)
+    group_by = "page_type" if any("page_type" in row for row in rows) else None
+    results["anthology"] = (
+        score(args.data, work / "anthology", work / "anthology.json", group_by),
+        times,
+    )
     if t_times is not None:
         results["trafilatura"] = (
-            score(args.data, work / "trafilatura", work / "trafilatura.json"),
+            score(args.data, work / "trafilatura", work / "trafilatura.json", group_by),
             t_times,
         )
 
@@ -176,6 +182,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{s['recall']:.3f} | {s['empty']} | {1000 * statistics.median(page_times):.1f} | "
             f"{1000 * statistics.fmean(page_times):.1f} |"
         )
+    if group_by:
+        print(f"\nPer {group_by}:\n")
+        print("| extractor | group | pages | F1 | precision | recall | empty |")
+        print("|---|---|---|---|---|---|---|")
+        for name, (result, _times) in results.items():
+            for group, g in result.get("groups", {}).items():
+                print(
+                    f"| {name} | {group} | {g.get('pages', '')} | {g['f1']:.3f} | "
+                    f"{g['precision']:.3f} | {g['recall']:.3f} | {g.get('empty', '')} |"
+                )
 
     if t_times is not None:
         ratios = [a / b for a, b in zip(times, t_times, strict=True) if b > 0]

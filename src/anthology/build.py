@@ -82,6 +82,7 @@ def result_of(
 ) -> BuildResult:
     """What a build made and has to say: the books, the warnings, the pages left out."""
     diagnostics = [
+        *doubtful_losses(edition, book),
         *notes,
         *unlisted(edition),
         *(d for rendered in made for d in rendered.diagnostics),
@@ -227,6 +228,17 @@ def print_page_starts(printed, renderers, book: Book, edition: Edition, style: s
         report.stage(messages.NO_PRINT_PAGES)
         return ()
     return tuple(starts)
+
+
+def doubtful_losses(edition: Edition, book: Book) -> list[Diagnostic]:
+    """A warning for each chapter that kept much less than its page's prose (clean-010)."""
+    from anthology.clean import doubtful_loss
+
+    found = (
+        doubtful_loss(chapter.article, f"{edition.sources.name}/{chapter.article.source}")
+        for chapter in book.chapters
+    )
+    return [d for d in found if d is not None]
 
 
 def _page_map_path(edition: Edition) -> Path:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from anthology.clean.rules import Rules, default_rules
-from anthology.core.errors import SourceError
+from anthology.core.errors import Diagnostic, SourceError
 from anthology.core.limits import Limits
 from anthology.core.model import Article
 from anthology.sources import Page
@@ -37,6 +37,32 @@ def clean(page: Page, rules: Rules | None = None, *, limits: Limits | None = Non
     from anthology.clean.text import clean_text
 
     return within_budget(lambda: clean_text(page, rules), limits, page.shown)
+
+
+# A kept article shorter than this share of the page's prose may have lost text (item: "no silent
+# loss"); pages with less prose than LOSS_MIN_WORDS are too short to judge.
+LOSS_SHARE = 0.5
+LOSS_MIN_WORDS = 300
+
+
+def doubtful_loss(article: Article, shown: str) -> Diagnostic | None:
+    """A warning when the article kept much less than the prose its page shows, else None.
+
+    Args:
+        article: the cleaned article (``page_prose_words`` measured by the cleaner).
+        shown: the page's name as the user knows it (``sources/…``).
+    """
+    prose = article.page_prose_words
+    kept = article.word_count
+    if prose < LOSS_MIN_WORDS or kept >= LOSS_SHARE * prose:
+        return None
+    return Diagnostic(
+        "clean-010",
+        "warning",
+        shown,
+        f"kept {kept:,} words of the page's {prose:,} words of prose: part of the article may "
+        "be missing (compile clean --explain shows what was dropped)",
+    )
 
 
 class _OutOfTime(BaseException):

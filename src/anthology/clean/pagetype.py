@@ -57,6 +57,7 @@ _PRICE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\u201d\u2019\"')\]\u300d]*\s*$")
 _NEVER = frozenset(["script", "style", "noscript", "template", "svg", "math", "head", "title"])
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_ACTION_TAGS = frozenset(["a", "input", "time", "address"])  # read by _Walk._actions
 _BLOCKS = frozenset(
     ["div", "li", "article", "section", "tr", "td", "dd", "dt", "figure", "aside", "p", "span"]
 )
@@ -140,185 +141,262 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
         Named counts and shares, the model's inputs (see ``model()["features"]``).
     """
     signs = _signs()
-    f: dict[str, float] = dict.fromkeys(_FEATURES, 0.0)
-    types: set[str] = set()
-    para_chars: list[int] = []
-    para_ends = 0
-    links = prices = heading_chars = 0
-    class_hits = dict.fromkeys(signs.classes, 0)
-    named: dict[str, tuple[str, ...]] = {}  # class and id names seen, and the groups they hit
-    cards = card_groups = card_media = blurbs = 0
-    most_prose = 0
-    times: set[str] = set()
-    stack: list[_Frame] = [_Frame(False)]
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag
-        if not isinstance(tag, str):
-            if event == "end" and el.tail and not stack[-1].never:
-                n = len(el.tail.strip())
-                stack[-1].chars += n
-            continue
-        tag = tag.lower()
-        if event == "start":
-            parent = stack[-1]
-            never = parent.never or tag in _NEVER
-            frame = _Frame(never)
-            stack.append(frame)
-            f["elements"] += 1
-            attrib = el.attrib
-            if attrib:
-                itemtype = attrib.get("itemtype")
-                if itemtype:
-                    types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in itemtype.split())
-                itemprop = attrib.get("itemprop")
-                if itemprop:
-                    if itemprop in ("price", "priceCurrency", "offers"):
-                        f["itemprop_price"] += 1
-                    elif itemprop == "datePublished":
-                        f["published"] = 1.0
-                    elif itemprop == "author":
-                        f["author"] = 1.0
-                    elif itemprop in _CONTACT_PROPS:
-                        f["addresses"] += 1
-            if tag == "meta":
-                _read_meta(f, el)
-                continue
-            if never:
-                if tag == "script":
-                    kind = attrib.get("type") or ""
-                    if "ld+json" in kind.lower():
-                        found, keys = _ld_types(el.text or "")
-                        types.update(found)
-                        f["published"] = max(f["published"], float("datePublished" in keys))
-                        f["author"] = max(f["author"], float("author" in keys))
-                elif tag == "title" and not f["title_chars"]:
-                    title = (el.text or "").strip()
-                    f["title_chars"] = len(title)
-                    f["title_words"] = len(title.split())
-                elif tag == "link" and attrib.get("rel") == "author":
-                    f["author"] = 1.0
-                continue
-            if attrib:
-                names = attrib.get("class")
-                ident = attrib.get("id")
-                if ident:
-                    names = f"{names} {ident}" if names else ident
-                if names:
-                    hit = named.get(names)
-                    if hit is None:
-                        hit = named[names] = _class_groups(names, signs)
-                    for group in hit:
-                        class_hits[group] += 1
-            if tag in _COUNTED:
-                f[_COUNTED[tag]] += 1
-            if tag == "a":
-                href = attrib.get("href")
-                if href:
-                    if href.startswith(("tel:", "TEL:", "Tel:")):
-                        f["tel_links"] += 1
-                    elif href.startswith(("mailto:", "MAILTO:")):
-                        f["mailto_links"] += 1
-                    elif _action_link(href, signs):
-                        f["action_links"] += 1
-                if attrib.get("rel") == "author":
-                    f["author"] = 1.0
-            elif tag == "input":
-                kind = (attrib.get("type") or "text").lower()
-                if kind not in ("hidden", "search"):
-                    f["inputs"] += 1
-                    if kind in ("number", "radio"):
-                        f["choices"] += 1
-            elif tag == "time":
-                times.add(attrib.get("datetime") or (el.text or "").strip())
-            elif tag == "address":
-                f["addresses"] += 1
-            text = el.text
-            if text:
-                n = len(text.strip())
-                if n:
-                    frame.chars += n
-                    frame.last = text
-                    if _has_price(text):
-                        prices += 1
-        else:
-            frame = stack.pop()
-            parent = stack[-1]
-            if frame.never:
-                if el.tail and not parent.never:
-                    parent.chars += len(el.tail.strip())
-                continue
-            chars = frame.chars  # text of this element and everything inside it
-            if tag == "a":
-                links += chars
-                frame.has_link = True
-            elif tag in ("img", "picture", "video"):
-                frame.has_media = True
-            elif tag in _HEADINGS:
-                frame.has_heading = True
-                heading_chars += chars
-                if tag == "h1" and not f["h1_chars"]:
-                    heading = " ".join("".join(el.itertext()).split())
-                    f["h1_chars"] = len(heading)
-                    f["h1_words"] = len(heading.split())
-                if frame.has_link:
-                    f["linked_headings"] += 1
-            elif tag == "p" and chars:
-                para_chars.append(chars)
-                if chars >= 80:
-                    parent.prose += chars
-                if _SENTENCE_END.search(frame.last):
-                    para_ends += 1
-            if frame.prose > most_prose:
-                most_prose = frame.prose
-            if frame.kids:
-                best = max(frame.kids.values())
-                if best >= 3:
-                    card_groups += 1
-                    cards += sum(n for n in frame.kids.values() if n >= 3)
-                if best > f["max_cards"]:
-                    f["max_cards"] = best
-            if frame.blurbs:
-                blurbs += sum(n for n in frame.blurbs.values() if n >= 3)
-            if tag in _BLOCKS:
-                if frame.has_link and chars < 600:
-                    key = (tag, el.get("class") or "")
-                    kids = parent.kids if parent.kids is not None else {}
-                    kids[key] = kids.get(key, 0) + 1
-                    parent.kids = kids
-                    if frame.has_media:
-                        card_media += 1
-                if frame.has_heading and chars < 600:
-                    key = (tag, el.get("class") or "")
-                    kids = parent.blurbs if parent.blurbs is not None else {}
-                    kids[key] = kids.get(key, 0) + 1
-                    parent.blurbs = kids
-            parent.chars += chars
-            if frame.last:
-                parent.last = frame.last
-            parent.has_link |= frame.has_link
-            parent.has_media |= frame.has_media
-            parent.has_heading |= frame.has_heading
-            tail = el.tail
-            if tail:
-                n = len(tail.strip())
-                if n:
-                    parent.chars += n
-                    parent.last = tail
-                    if _has_price(tail):
-                        prices += 1
-    visible = stack[0].chars
-    _add_schema(f, types, signs)
+    walk = _Walk(signs)
+    walk.run(root)
+    f = walk.f
+    visible = walk.stack[0].chars
+    _add_schema(f, walk.types, signs)
     _add_url(f, url, signs)
-    for group, hits in class_hits.items():
+    _add_layout(f, walk, visible)
+    long_paras = _add_prose(f, walk, visible)
+    _add_ratios(f, walk, visible, long_paras)
+    return f
+
+
+class _Walk:
+    """One pass over a page's tree: the counts it makes on the way (in ``f``) and the sums the
+    end turns into features."""
+
+    __slots__ = (
+        "signs", "f", "stack", "types", "named", "class_hits", "times", "links", "prices",
+        "heading_chars", "para_chars", "para_ends", "most_prose", "cards", "card_groups",
+        "card_media", "blurbs",
+    )  # fmt: skip
+
+    def __init__(self, signs: _Signs) -> None:
+        self.signs = signs
+        self.f: dict[str, float] = dict.fromkeys(_FEATURES, 0.0)
+        self.stack: list[_Frame] = [_Frame(False)]  # the open elements, the page's root first
+        self.types: set[str] = set()  # schema.org types (microdata and JSON-LD)
+        self.named: dict[str, tuple[str, ...]] = {}  # class and id names seen, the groups they hit
+        self.class_hits = dict.fromkeys(signs.classes, 0)
+        self.times: set[str] = set()
+        self.links = self.prices = self.heading_chars = 0  # characters in links and headings
+        self.para_chars: list[int] = []
+        self.para_ends = self.most_prose = 0
+        self.cards = self.card_groups = self.card_media = self.blurbs = 0
+
+    def run(self, root: etree._Element) -> None:
+        """Walk the tree once, every element opened and closed."""
+        stack, start, end = self.stack, self.start, self.end
+        for event, el in etree.iterwalk(root, events=("start", "end")):
+            tag = el.tag
+            if not isinstance(tag, str):  # a comment or processing instruction: only its tail
+                if event == "end" and el.tail and not stack[-1].never:
+                    stack[-1].chars += len(el.tail.strip())
+            elif event == "start":
+                start(el, tag.lower())
+            else:
+                end(el, tag.lower())
+
+    def start(self, el: etree._Element, tag: str) -> None:
+        """An element opens: its attributes, what its tag says, and its own text."""
+        f = self.f
+        never = self.stack[-1].never or tag in _NEVER
+        frame = _Frame(never)
+        self.stack.append(frame)
+        f["elements"] += 1
+        attrib = el.attrib
+        if attrib and ("itemprop" in attrib or "itemtype" in attrib):
+            self._microdata(attrib)
+        if tag == "meta":
+            _read_meta(f, el)
+            return
+        if never:
+            self._unseen(el, tag, attrib)
+            return
+        if attrib:
+            self._class_names(attrib)
+        if tag in _COUNTED:
+            f[_COUNTED[tag]] += 1
+        if tag in _ACTION_TAGS:
+            self._actions(el, tag, attrib)
+        text = el.text
+        if text:
+            n = len(text.strip())
+            if n:
+                frame.chars += n
+                frame.last = text
+                if _has_price(text):
+                    self.prices += 1
+
+    def _microdata(self, attrib: etree._Attrib) -> None:
+        """schema.org microdata: the types an element declares, and the properties it holds."""
+        f = self.f
+        itemtype = attrib.get("itemtype")
+        if itemtype:
+            self.types.update(t.rstrip("/").rsplit("/", 1)[-1] for t in itemtype.split())
+        itemprop = attrib.get("itemprop")
+        if itemprop:
+            if itemprop in ("price", "priceCurrency", "offers"):
+                f["itemprop_price"] += 1
+            elif itemprop == "datePublished":
+                f["published"] = 1.0
+            elif itemprop == "author":
+                f["author"] = 1.0
+            elif itemprop in _CONTACT_PROPS:
+                f["addresses"] += 1
+
+    def _unseen(self, el: etree._Element, tag: str, attrib: etree._Attrib) -> None:
+        """An element no reader sees (in ``<head>``, a script): JSON-LD, the title, an author."""
+        f = self.f
+        if tag == "script":
+            kind = attrib.get("type") or ""
+            if "ld+json" in kind.lower():
+                found, keys = _ld_types(el.text or "")
+                self.types.update(found)
+                f["published"] = max(f["published"], float("datePublished" in keys))
+                f["author"] = max(f["author"], float("author" in keys))
+        elif tag == "title" and not f["title_chars"]:
+            title = (el.text or "").strip()
+            f["title_chars"] = len(title)
+            f["title_words"] = len(title.split())
+        elif tag == "link" and attrib.get("rel") == "author":
+            f["author"] = 1.0
+
+    def _class_names(self, attrib: etree._Attrib) -> None:
+        """Words of the element's class and id names (``rules/pagetype.toml``'s groups)."""
+        names = attrib.get("class")
+        ident = attrib.get("id")
+        if ident:
+            names = f"{names} {ident}" if names else ident
+        if names:
+            hit = self.named.get(names)
+            if hit is None:
+                hit = self.named[names] = _class_groups(names, self.signs)
+            for group in hit:
+                self.class_hits[group] += 1
+
+    def _actions(self, el: etree._Element, tag: str, attrib: etree._Attrib) -> None:
+        """Links and calls to action, form fields, dates and addresses."""
+        f = self.f
+        if tag == "a":
+            href = attrib.get("href")
+            if href:
+                if href.startswith(("tel:", "TEL:", "Tel:")):
+                    f["tel_links"] += 1
+                elif href.startswith(("mailto:", "MAILTO:")):
+                    f["mailto_links"] += 1
+                elif _action_link(href, self.signs):
+                    f["action_links"] += 1
+            if attrib.get("rel") == "author":
+                f["author"] = 1.0
+        elif tag == "input":
+            kind = (attrib.get("type") or "text").lower()
+            if kind not in ("hidden", "search"):
+                f["inputs"] += 1
+                if kind in ("number", "radio"):
+                    f["choices"] += 1
+        elif tag == "time":
+            self.times.add(attrib.get("datetime") or (el.text or "").strip())
+        elif tag == "address":
+            f["addresses"] += 1
+
+    def end(self, el: etree._Element, tag: str) -> None:
+        """An element closes: what it holds is measured, then handed to its parent with its tail."""
+        frame = self.stack.pop()
+        parent = self.stack[-1]
+        if frame.never:
+            if el.tail and not parent.never:
+                parent.chars += len(el.tail.strip())
+            return
+        chars = frame.chars  # text of this element and everything inside it
+        if tag == "a":
+            self.links += chars
+            frame.has_link = True
+        elif tag in ("img", "picture", "video"):
+            frame.has_media = True
+        elif tag in _HEADINGS:
+            self._heading(el, tag, frame, chars)
+        elif tag == "p" and chars:
+            self._paragraph(frame, parent, chars)
+        if frame.prose > self.most_prose:
+            self.most_prose = frame.prose
+        if frame.kids or frame.blurbs:
+            self._card_groups(frame)
+        if tag in _BLOCKS:
+            self._card(el, tag, frame, parent, chars)
+        parent.chars += chars
+        if frame.last:
+            parent.last = frame.last
+        parent.has_link |= frame.has_link
+        parent.has_media |= frame.has_media
+        parent.has_heading |= frame.has_heading
+        tail = el.tail
+        if tail:
+            n = len(tail.strip())
+            if n:
+                parent.chars += n
+                parent.last = tail
+                if _has_price(tail):
+                    self.prices += 1
+
+    def _heading(self, el: etree._Element, tag: str, frame: _Frame, chars: int) -> None:
+        f = self.f
+        frame.has_heading = True
+        self.heading_chars += chars
+        if tag == "h1" and not f["h1_chars"]:
+            heading = " ".join("".join(el.itertext()).split())
+            f["h1_chars"] = len(heading)
+            f["h1_words"] = len(heading.split())
+        if frame.has_link:
+            f["linked_headings"] += 1
+
+    def _paragraph(self, frame: _Frame, parent: _Frame, chars: int) -> None:
+        """A paragraph: its length, whether it ends a sentence, the prose of its container."""
+        self.para_chars.append(chars)
+        if chars >= 80:
+            parent.prose += chars
+        if _SENTENCE_END.search(frame.last):
+            self.para_ends += 1
+
+    def _card_groups(self, frame: _Frame) -> None:
+        """Children laid out alike, three or more: cards (linked) or blurbs (a heading, text)."""
+        if frame.kids:
+            best = max(frame.kids.values())
+            if best >= 3:
+                self.card_groups += 1
+                self.cards += sum(n for n in frame.kids.values() if n >= 3)
+            if best > self.f["max_cards"]:
+                self.f["max_cards"] = best
+        if frame.blurbs:
+            self.blurbs += sum(n for n in frame.blurbs.values() if n >= 3)
+
+    def _card(
+        self, el: etree._Element, tag: str, frame: _Frame, parent: _Frame, chars: int
+    ) -> None:
+        """A short block with a link or a heading: counted in its parent, by tag and class."""
+        if frame.has_link and chars < 600:
+            key = (tag, el.get("class") or "")
+            kids = parent.kids if parent.kids is not None else {}
+            kids[key] = kids.get(key, 0) + 1
+            parent.kids = kids
+            if frame.has_media:
+                self.card_media += 1
+        if frame.has_heading and chars < 600:
+            key = (tag, el.get("class") or "")
+            kids = parent.blurbs if parent.blurbs is not None else {}
+            kids[key] = kids.get(key, 0) + 1
+            parent.blurbs = kids
+
+
+def _add_layout(f: dict[str, float], walk: _Walk, visible: int) -> None:
+    """Class words, text in links, prices, dates and cards."""
+    for group, hits in walk.class_hits.items():
         f[f"class_{group}"] = hits
     f["visible_chars"] = visible
-    f["link_share"] = links / visible if visible else 0.0
-    f["prices"] = prices
-    f["times"] = len(times - {""})
-    f["cards"] = cards
-    f["card_groups"] = card_groups
-    f["card_media"] = card_media
-    f["blurbs"] = blurbs
+    f["link_share"] = walk.links / visible if visible else 0.0
+    f["prices"] = walk.prices
+    f["times"] = len(walk.times - {""})
+    f["cards"] = walk.cards
+    f["card_groups"] = walk.card_groups
+    f["card_media"] = walk.card_media
+    f["blurbs"] = walk.blurbs
+
+
+def _add_prose(f: dict[str, float], walk: _Walk, visible: int) -> int:
+    """Paragraphs: how many, how long, where; returns how many are long (150 characters)."""
+    para_chars = walk.para_chars
     long_paras = [n for n in para_chars if n >= 150]
     prose = sum(para_chars)
     f["paragraphs"] = len(para_chars)
@@ -328,22 +406,25 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
     f["long_paragraph_chars"] = sum(long_paras)
     f["mean_paragraph"] = prose / len(para_chars) if para_chars else 0.0
     f["median_paragraph"] = sorted(para_chars)[len(para_chars) // 2] if para_chars else 0.0
-    f["sentence_end_share"] = para_ends / len(para_chars) if para_chars else 0.0
+    f["sentence_end_share"] = walk.para_ends / len(para_chars) if para_chars else 0.0
     # the article's body holds its prose in one place; a landing page spreads it over sections
-    f["most_prose"] = most_prose
-    f["most_prose_share"] = most_prose / prose if prose else 0.0
-    f["heading_share"] = heading_chars / visible if visible else 0.0
-    f["heading_per_prose"] = heading_chars / (prose + 100)
-    # ratios a tree cannot make of two counts
-    f["headings_per_paragraph"] = (f["headings"] + f["h1"]) / (len(long_paras) + 1)
+    f["most_prose"] = walk.most_prose
+    f["most_prose_share"] = walk.most_prose / prose if prose else 0.0
+    f["heading_share"] = walk.heading_chars / visible if visible else 0.0
+    f["heading_per_prose"] = walk.heading_chars / (prose + 100)
+    return len(long_paras)
+
+
+def _add_ratios(f: dict[str, float], walk: _Walk, visible: int, long_paras: int) -> None:
+    """Ratios a tree cannot make of two counts."""
+    f["headings_per_paragraph"] = (f["headings"] + f["h1"]) / (long_paras + 1)
     f["linked_heading_share"] = f["linked_headings"] / (f["headings"] + f["h1"] + 1)
     f["links_per_1000_chars"] = 1000 * f["links"] / (visible + 1000)
-    f["cards_per_paragraph"] = cards / (len(long_paras) + 1)
-    f["blurbs_per_paragraph"] = blurbs / (len(long_paras) + 1)
+    f["cards_per_paragraph"] = walk.cards / (long_paras + 1)
+    f["blurbs_per_paragraph"] = walk.blurbs / (long_paras + 1)
     f["actions_per_1000_chars"] = (
         1000 * (f["action_links"] + f["tel_links"] + f["mailto_links"]) / (visible + 1000)
     )
-    return f
 
 
 def _read_meta(f: dict[str, float], el: etree._Element) -> None:

@@ -81,6 +81,9 @@ class Article:
     kicker: str = ""
     retrieved: date | None = None  # when the page was fetched (compile fetch records it)
     dropped: tuple[Dropped, ...] = ()
+    # words of prose the whole page shows (its sentence-like text blocks), as the cleaner
+    # measured them; 0 when not measured. Far more than ``word_count`` means text may be lost.
+    page_prose_words: int = 0
 
     @property
     def word_count(self) -> int:

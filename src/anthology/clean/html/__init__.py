@@ -6,8 +6,8 @@ The passes, in order, each a module of this package, with one lxml tree handed a
    cannot nest, silently); a page lxml's tree cannot be trusted for is parsed by BeautifulSoup
    and copied into an lxml tree. Passes 2 to 5 work on lxml's tree.
 2. ``metadata``: read metadata from the whole page, in order of trust: JSON-LD, OpenGraph,
-   ``<meta>``, ``<time>``, visible bylines. Nothing is guessed: a field the page does not state
-   stays empty.
+   ``<meta>``, ``<time>``, visible bylines (with ``title``, ``byline``, ``dates`` and
+   ``sitename``). Nothing is guessed: a field the page does not state stays empty.
 3. ``prune``: remove what is never content (scripts, styles, hidden elements, embeds); then
    ``site``: what the site's own rule drops or keeps.
 4. ``furniture``: remove site furniture found by structure (``nav``/``aside``/``footer``/
@@ -16,12 +16,18 @@ The passes, in order, each a module of this package, with one lxml tree handed a
 5. ``content``: find the main content the way readability does: paragraphs of prose score their
    ancestors (commas and length), scores are damped by link density and nudged by class hints,
    the best container wins and takes along siblings that look like more of the same article.
+   ``vote``: our scorer's choice and trafilatura's extraction vote block by block, and a
+   block classifier (``rules/vote-model.json``, retrained by ``bench/train_vote.py``) settles
+   where they disagree; the voted blocks are walked, or our scorer's choice when they make
+   no article. A page with a site rule skips the vote.
 6. ``walker``: hand the winner to BeautifulSoup (its tree only: the rest of the page is dropped
    first) and walk it into model blocks through an allowlist: only ``Paragraph``, ``Heading``,
    ``Quote``, ``ListBlock`` and ``Figure``; inline markup only ``em strong a abbr q sup sub br``.
 7. ``tidy``: short furniture lines (``rules.furniture``), link lists and everything after a tail
    marker are dropped, each with its reason in ``Article.dropped``; a page that is not an
-   article is refused.
+   article is refused. Then ``anthology.clean.pagetype`` judges the whole page (features read
+   before anything was removed, plus what was kept): a listing, product, collection, service
+   or forum page is refused with its kind.
 
 ``tree`` holds what the passes share. The word lists are data: ``clean/rules/html.toml``.
 The cleaner must never fail with anything but ``SourceError``, whatever the page holds.
@@ -34,6 +40,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 import anthology.clean.pagetype as pagetype
+from anthology.clean.html import vote
 from anthology.clean.html.content import hand_over, main_content
 from anthology.clean.html.furniture import strip_furniture
 from anthology.clean.html.metadata import read_metadata, settle_title
@@ -78,11 +85,42 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
         ) from None
 
 
+LISTING_LINK_SHARE = 0.3  # our scorer's choice this much links may be a listing: check it
+
+
+def _walk(
+    page: Page,
+    meta,
+    rules: Rules,
+    limits: Limits,
+    site,
+    root: etree._Element,
+    chosen: list[etree._Element],
+    dropped: list[Dropped],
+    stats=None,
+) -> tuple[Out, list]:
+    """Walk the chosen containers into blocks, tidy them and check they make an article."""
+    roots, soup_stats = hand_over(root, chosen, stats if stats is not None else measure(root))
+    out = Out(dropped=dropped)
+    walker = Walker(page, meta, rules, soup_stats, out, limits)
+    for tag in roots:
+        if tag.name == "blockquote":
+            walker.quote(tag, 0)  # an article's text found in a quote stays a quote
+        else:
+            walker.container(tag, 0)
+    blocks = tidy_blocks(out, meta, rules)
+    if site and site.phrases:
+        blocks = drop_site_phrases(blocks, site, out)
+    check_article(page, meta, blocks, out)
+    return out, blocks
+
+
 def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     root = parse_page(page, limits)
     meta = read_metadata(root, page)
     signs = pagetype.page_features(root, meta.url)  # page type: read before anything is removed
     body = body_of(root)
+    ballot = vote.Ballot(body)
     dropped: list[Dropped] = []
     strip_never(body)
     site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
@@ -94,19 +132,33 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     stats = measure(body)
     chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
     settle_title(meta, chosen)
-    roots, soup_stats = hand_over(root, chosen, stats)
-    out = Out(dropped=dropped)
-    walker = Walker(page, meta, rules, soup_stats, out, limits)
-    for root in roots:
-        if root.name == "blockquote":
-            walker.quote(root, 0)  # an article's text found in a quote stays a quote
-        else:
-            walker.container(root, 0)
-    blocks = tidy_blocks(out, meta, rules)
-    if site and site.phrases:
-        blocks = drop_site_phrases(blocks, site, out)
+    outcome = None if site else ballot.count(page.text, chosen)
+    out = None
+    if outcome is not None and outcome.ours_link_share >= LISTING_LINK_SHARE:
+        # Whether the page is a listing is judged on our scorer's reading, as without the
+        # vote: the vote picks an article's blocks, it does not make a listing an article.
+        try:
+            _walk(page, meta, rules, limits, site, root, chosen, list(dropped), stats)
+        except SourceError as error:
+            if "list" in str(error):
+                raise
+    if outcome is not None:
+        # The vote's blocks, walked from the page's own elements; when they make no article
+        # (the walker finds no prose in them), our scorer's choice is walked instead.
+        strip_never(outcome.body)
+        voted = [
+            Dropped(text[:300], reason)
+            for text, reason in outcome.reasons([(d.text, d.reason) for d in dropped])
+        ]
+        try:
+            out, blocks = _walk(
+                page, meta, rules, limits, site, outcome.body, [outcome.body], voted
+            )
+        except SourceError:
+            out = None
+    if out is None:
+        out, blocks = _walk(page, meta, rules, limits, site, root, chosen, dropped, stats)
     signs = pagetype.kept_features(signs, [block_text(b) for b in blocks])
-    check_article(page, meta, blocks, out)
     kind = pagetype.classify(signs)
     if kind.refused:
         raise SourceError(f"not an article: {kind.reason}", page.shown)
@@ -121,4 +173,5 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
         url=meta.url,
         language=meta.language,
         dropped=tuple(out.dropped),
+        page_prose_words=ballot.prose_words(),
     )

@@ -12,7 +12,7 @@ import re
 from bs4 import Tag
 from lxml import etree
 
-from anthology.clean.html.tree import Stats, record_drop, remove_keeping_tail
+from anthology.clean.html.tree import Stats, ancestors, record_drop, remove_keeping_tail
 from anthology.clean.rules import markup_rules
 from anthology.core.model import Dropped
 
@@ -61,6 +61,11 @@ def class_hint(tag: Tag) -> int:
     )
 
 
+def name_hint(named_as: str) -> int:
+    """The hint of a class and id string alone (no role or itemprop): -1, 0 or +1."""
+    return _hint_of(named_as, False, "")
+
+
 @functools.lru_cache(maxsize=4096)
 def _hint_of(named_as: str, article_body: bool, role: str) -> int:
     words = _words_in(named_as)
@@ -89,6 +94,18 @@ def _hint_of(named_as: str, article_body: bool, role: str) -> int:
     if furniture:
         return -1
     return 1 if content else 0
+
+
+def in_furniture(element: etree._Element) -> bool:
+    """Inside comments, sidebars, footers or lists of other articles (their dates and names)."""
+    for parent in ancestors(element, 30):
+        if parent.tag in ("aside", "nav", "footer") or (
+            parent.tag not in ("body", "html", "article", "main")
+            and class_hint(parent) < 0
+            and not class_words(parent) & {"byline", "meta", "header", "dateline", "timestamp"}
+        ):
+            return True
+    return False
 
 
 def strip_furniture(

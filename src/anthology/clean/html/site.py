@@ -6,7 +6,9 @@ from __future__ import annotations
 from bs4 import Tag
 from lxml import etree
 
-from anthology.clean.html.metadata import Meta, clean_byline, to_date
+from anthology.clean.html.byline import clean_byline
+from anthology.clean.html.dates import to_date
+from anthology.clean.html.metadata import Meta
 from anthology.clean.html.tidy import block_text
 from anthology.clean.html.tree import NUMBER, WS, make_soup, record_drop, remove_keeping_tail
 from anthology.clean.html.walker import Out

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from anthology.clean.html.byline import BY_PREFIX
 from anthology.clean.html.inline import inline_text, same_text
-from anthology.clean.html.metadata import BY_PREFIX, Meta
+from anthology.clean.html.metadata import Meta
 from anthology.clean.html.tree import SENTENCE_END
 from anthology.clean.html.walker import Out
 from anthology.clean.metadata import parse_date

@@ -1,0 +1,264 @@
+"""Train the block classifier that settles the vote between our scorer and trafilatura.
+
+Reads a development set (``pages/`` + ``truth.jsonl``, see
+``../shared/benchmarks/wcxb-dev/README.md``), cuts every page into text blocks
+(``anthology.clean.html.vote.blocks_of``), labels each block content when most of its text is in the
+annotated main content, and trains gradient-boosted trees on ``vote.FEATURES``. Reports the
+block accuracy and the page-level F1 of the kept blocks, cross-validated by site (no domain in
+both the training and the test folds), then trains on every page and writes
+``src/anthology/clean/rules/vote-model.json``.
+
+    python bench/train_vote.py [--data DIR] [--types article,documentation] [--folds 5]
+                               [--cache DIR] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gzip
+import json
+import pickle
+import sys
+from pathlib import Path
+
+from anthology.clean.html import vote
+from anthology.clean.html.content import main_content
+from anthology.clean.html.furniture import strip_furniture
+from anthology.clean.html.parse import parse_page
+from anthology.clean.html.prune import strip_never
+from anthology.clean.html.tree import body_of, measure
+from anthology.core.limits import Limits
+from anthology.sources import Page, decode
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "benchmarks"
+sys.path.insert(0, str(SHARED / "extraction"))
+import evaluate  # noqa: E402  the shared scorer
+
+_N = "data-anthology-v"
+
+
+def read_rows(data: Path) -> list[dict]:
+    with (data / "truth.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def page_text(data: Path, page_id: str) -> str:
+    raw = gzip.decompress((data / "pages" / f"{page_id}.html.gz").read_bytes())
+    return decode(raw, "html") or ""
+
+
+def theirs_text(text: str, cache: Path | None, page_id: str) -> str:
+    """trafilatura's text for the page (kept in ``cache`` between runs)."""
+    if cache is not None:
+        path = cache / f"{page_id}.txt"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    import trafilatura
+
+    out = trafilatura.extract(text, include_comments=False) or ""
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        path.write_text(out, encoding="utf-8")
+    return out
+
+
+def page_blocks(text: str) -> tuple[list[vote.TextBlock], list[bool]]:
+    """The page's text blocks and, for each, whether our scorer's chosen containers hold it."""
+    page = Page(path=Path("page.html"), name="page.html", shown="page.html", kind="html", text=text)
+    root = parse_page(page, Limits())
+    body = body_of(root)
+    for n, element in enumerate(body.iter(etree_element())):
+        element.set(_N, str(n))
+    full = copy.deepcopy(body)
+    strip_never(body)
+    stats = measure(body)
+    strip_furniture(body, stats, [])
+    stats = measure(body)
+    chosen = main_content(body, stats)
+    ours = {e.get(_N) for c in chosen for e in c.iter(etree_element())}
+    blocks = vote.blocks_of(full)
+    return blocks, [b.element.get(_N) in ours for b in blocks]
+
+
+def etree_element():
+    from lxml import etree
+
+    return etree.Element
+
+
+def build(data: Path, types: set[str] | None, cache: Path | None) -> list[dict]:
+    """One record per page: domain, gold, block texts, feature rows and labels."""
+    records = []
+    for row in read_rows(data):
+        if types and row.get("page_type", "article") not in types:
+            continue
+        text = page_text(data, row["id"])
+        try:
+            blocks, ours = page_blocks(text)
+        except Exception as exc:  # noqa: BLE001  a page our parser refuses has no blocks
+            print(f"  {row['id']}: {exc.__class__.__name__}: {exc}"[:120], file=sys.stderr)
+            blocks, ours = [], []
+        pool = vote.Pool(theirs_text(text, cache, row["id"]))
+        theirs = [pool.share(b) for b in blocks]
+        gold = vote.Pool(row["body"])
+        records.append(
+            {
+                "id": row["id"],
+                "domain": row.get("domain") or row.get("url", "").split("/")[2],
+                "page_type": row.get("page_type", "article"),
+                "gold": row["body"],
+                "texts": [b.text for b in blocks],
+                "rows": vote.features(blocks, ours, theirs),
+                "labels": [1 if gold.share(b) >= 0.5 else 0 for b in blocks],
+            }
+        )
+    return records
+
+
+def fit(records: list[dict], seed: int = 0):
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    X = [r for rec in records for r in rec["rows"]]
+    y = [label for rec in records for label in rec["labels"]]
+    # a block counts by its length: a long paragraph matters more than a menu item
+    w = [max(1.0, len(t) / 100) for rec in records for t in rec["texts"]]
+    model = GradientBoostingClassifier(
+        n_estimators=120,
+        max_depth=4,
+        learning_rate=0.1,
+        subsample=0.8,
+        random_state=seed,
+    )
+    model.fit(X, y, sample_weight=w)
+    return model
+
+
+def export(model) -> dict:
+    """The trees as plain lists, read by ``vote.Model``."""
+    import math
+
+    prior = model.init_.class_prior_[1]
+    trees = []
+    for estimator in model.estimators_[:, 0]:
+        t = estimator.tree_
+        trees.append(
+            {
+                "feature": [int(f) for f in t.feature],
+                "threshold": [round(float(x), 6) for x in t.threshold],
+                "left": [int(c) for c in t.children_left],
+                "right": [int(c) for c in t.children_right],
+                "value": [round(float(v[0][0]), 6) for v in t.value],
+            }
+        )
+    return {
+        "features": list(vote.FEATURES),
+        "bias": math.log(prior / (1 - prior)),
+        "rate": model.learning_rate,
+        "trees": trees,
+    }
+
+
+def page_scores(records: list[dict], keep) -> dict:
+    """evaluate.py's figures for the text of the blocks ``keep(rec)`` says to keep."""
+    scores = []
+    for rec in records:
+        kept = keep(rec)
+        text = "\n\n".join(t for t, k in zip(rec["texts"], kept, strict=True) if k)
+        scores.append(evaluate.page_scores(rec["gold"], text))
+    summary = evaluate.aggregate(scores)
+    summary["empty"] = sum(1 for s in scores if s["precision"] is None)
+    return summary
+
+
+def cross_validate(
+    records: list[dict], folds: int, threshold: float, save: Path | None = None
+) -> dict[str, dict]:
+    """Page-level figures per page type, each page predicted by a model that never saw its site."""
+    domains = sorted({r["domain"] for r in records})
+    fold_of = {d: i % folds for i, d in enumerate(sorted(domains, key=lambda d: hash_of(d)))}
+    predicted: dict[str, list[float]] = {}
+    for k in range(folds):
+        train = [r for r in records if fold_of[r["domain"]] != k]
+        test = [r for r in records if fold_of[r["domain"]] == k]
+        data = export(fit(train))
+        model = vote.Model(data)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            (save / f"fold-{k}.json").write_text(json.dumps(data), encoding="utf-8")
+            (save / "folds.json").write_text(json.dumps(fold_of), encoding="utf-8")
+        for rec in test:
+            predicted[rec["id"]] = [model.probability(row) for row in rec["rows"]]
+    out = {}
+    for page_type in sorted({r["page_type"] for r in records}) + ["all"]:
+        chosen = [r for r in records if page_type in ("all", r["page_type"])]
+        out[page_type] = {
+            f"classifier ≥ {t}": page_scores(
+                chosen, lambda r, t=t: [p >= t for p in predicted[r["id"]]]
+            )
+            for t in sorted({threshold, 0.4, 0.5, 0.6, 0.7})
+        }
+        out[page_type] |= {
+            "ours (chosen)": page_scores(chosen, lambda r: [row[0] > 0 for row in r["rows"]]),
+            "trafilatura (blocks)": page_scores(
+                chosen, lambda r: [row[1] >= 0.5 for row in r["rows"]]
+            ),
+            "gold blocks": page_scores(chosen, lambda r: [bool(x) for x in r["labels"]]),
+        }
+    return out
+
+
+def hash_of(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=SHARED / "wcxb-dev")
+    parser.add_argument("--types", default="article,documentation")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--threshold", type=float, default=0.4, help="to keep a block our scorer chose"
+    )
+    parser.add_argument(
+        "--threshold-added", type=float, default=0.7, help="to add a block only trafilatura kept"
+    )
+    parser.add_argument("--cache", type=Path, help="keep trafilatura's texts and the blocks here")
+    # --folds 0 skips the cross-validation (only with --write: train on every page)
+    parser.add_argument("--save-folds", type=Path, help="write each fold's model here")
+    parser.add_argument("--write", action="store_true", help="train on all pages, write the model")
+    args = parser.parse_args(argv)
+    types = set(args.types.split(",")) if args.types else None
+    store = args.cache / f"blocks-{args.data.name}.pickle" if args.cache else None
+    if store and store.exists():
+        records = pickle.loads(store.read_bytes())
+    else:
+        records = build(args.data, types, args.cache / args.data.name if args.cache else None)
+        if store:
+            store.write_bytes(pickle.dumps(records))
+    print(f"{len(records)} pages, {sum(len(r['rows']) for r in records)} blocks")
+    result = (
+        cross_validate(records, args.folds, args.threshold, args.save_folds) if args.folds else {}
+    )
+    print("| page type | method | F1 | precision | recall | empty |")
+    print("|---|---|---|---|---|---|")
+    for page_type, methods in result.items():
+        for name, s in methods.items():
+            print(
+                f"| {page_type} | {name} | {s['f1']:.3f} | {s['precision']:.3f} | "
+                f"{s['recall']:.3f} | {s['empty']} |"
+            )
+    if args.write:
+        model = export(fit(records))
+        model["threshold"] = args.threshold
+        model["threshold_added"] = args.threshold_added
+        vote.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
+        print(f"wrote {vote.MODEL_PATH} ({vote.MODEL_PATH.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,646 @@
+"""Which blocks of a page are its article: a vote of two extractors, settled by a classifier.
+
+Our scorer (the containers ``_main_content`` chose) and trafilatura each give an opinion on
+every text block of the page; where they agree the answer is clear, where they disagree a small
+block classifier trained on the broad development set decides from what the block looks like
+(text and link density, tag, position, class and id words of its ancestors, how its neighbours
+voted). Independent extractors voting block by block beat each single one (Bevendorff et al.,
+"An Empirical Comparison of Web Content Extraction Algorithms", SIGIR 2023).
+
+The vote only decides WHICH blocks are content. Our walker still builds the article from the
+page's own elements (structure, figures and site rules stay ours).
+
+The model is data: ``rules/vote-model.json``, gradient-boosted trees with pure-Python inference
+(deterministic, no numpy or scikit-learn needed at run time). ``bench/train_vote.py`` retrains it
+from ``wcxb-dev``, cross-validated by site.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from anthology.clean.html.furniture import name_hint
+from anthology.clean.rules import markup_rules
+
+# Elements that start a block of their own in the flow of text.
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "menu",
+        "caption",
+        "button",
+    ]
+)
+# Never text a reader sees (a hidden or button element is kept: the classifier weighs it).
+_SILENT = frozenset(
+    ["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "head", "title"]
+)
+_FURNITURE_TAGS = frozenset(["nav", "aside", "footer", "header", "form", "menu"])
+_CONTENT_TAGS = frozenset(["main", "article"])
+_TAG_GROUPS = ("p", "li", "h", "td", "div", "pre", "blockquote", "dt", "other")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?\u2026:;\u3002\uff01\uff1f][\u201d\u2019\"')\]\u300d]*$")
+MODEL_PATH = Path(__file__).resolve().parents[1] / "rules" / "vote-model.json"
+
+
+@dataclass
+class TextBlock:
+    """A run of text in the page's flow: an element's own text, its block children left out."""
+
+    element: etree._Element
+    text: str
+    tokens: list[str]
+    links: int  # characters of the text inside links
+    index: int = 0
+
+
+def blocks_of(body: etree._Element) -> list[TextBlock]:
+    """Every text block under ``body`` in document order (script, style and the like left out)."""
+    blocks: list[TextBlock] = []
+
+    def visit(element: etree._Element) -> None:
+        parts: list[str] = []
+        links = 0
+        if element.text:
+            parts.append(element.text)
+            if element.tag == "a":
+                links += len(element.text.strip())
+        children = []
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SILENT:
+                if child.tail:
+                    parts.append(child.tail)
+                continue
+            if tag in BLOCK_TAGS:
+                children.append(child)
+                parts.append(" ")
+            else:
+                text, inner_links = _inline_text(child)
+                parts.append(text)
+                links += (
+                    len(" ".join(text.split())) if tag == "a" or element.tag == "a" else inner_links
+                )
+            if child.tail:
+                parts.append(child.tail)
+        text = " ".join("".join(parts).split())
+        if text:
+            blocks.append(TextBlock(element, text, _WORD.findall(text), links))
+        for child in children:
+            visit(child)
+
+    # explicit recursion depth is bounded by the parser (lxml nests at most 2048 levels)
+    visit(body)
+    for n, block in enumerate(blocks):
+        block.index = n
+    return blocks
+
+
+def _inline_text(element: etree._Element) -> tuple[str, int]:
+    """The text inside an inline element (and any blocks wrongly nested in it), in order, and
+    how much of it is inside links."""
+    parts: list[str] = []
+    links = 0
+
+    def visit(node: etree._Element, in_link: bool) -> None:
+        nonlocal links
+        in_link = in_link or node.tag == "a"
+        if node.text:
+            parts.append(node.text)
+            links += len(node.text.strip()) if in_link else 0
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in _SILENT:
+                visit(child, in_link)
+            if child.tail:
+                parts.append(child.tail)
+                links += len(child.tail.strip()) if in_link else 0
+
+    visit(element, False)
+    return " ".join(parts), links
+
+
+def shingles(tokens: list[str], n: int = 4) -> Counter:
+    """The multiset of ``n``-token shingles (a shorter text is one shingle), as scored."""
+    if not tokens:
+        return Counter()
+    if len(tokens) < n:
+        return Counter([tuple(tokens)])
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def share_in(block: TextBlock, pool: Counter, joined: str) -> float:
+    """How much of the block's text is found in another text (its shingles, or the whole of a
+    short block)."""
+    if not block.tokens:
+        return 0.0
+    if len(block.tokens) < 4:
+        return 1.0 if f" {' '.join(block.tokens)} " in joined else 0.0
+    own = shingles(block.tokens)
+    found = sum(min(c, pool.get(s, 0)) for s, c in own.items())
+    return found / sum(own.values())
+
+
+class Pool:
+    """Another extractor's text, ready to look blocks up in."""
+
+    def __init__(self, text: str):
+        tokens = _WORD.findall(text or "")
+        self.counts = shingles(tokens)
+        self.joined = f" {' '.join(tokens)} "
+        self.empty = not tokens
+
+    def share(self, block: TextBlock) -> float:
+        return share_in(block, self.counts, self.joined)
+
+
+# ----------------------------------------------------------------------------------- features
+
+
+def _tag_group(tag: str) -> str:
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "h"
+    if tag in ("td", "th"):
+        return "td"
+    if tag in ("dt", "dd"):
+        return "dt"
+    if tag in ("div", "section", "article", "main", "center"):
+        return "div"
+    return tag if tag in _TAG_GROUPS else "other"
+
+
+def _named(element: etree._Element) -> str:
+    return " ".join(v for v in (element.get("class"), element.get("id")) if v)
+
+
+FEATURES = (
+    "ours",
+    "theirs",
+    "log_chars",
+    "link_density",
+    "sentence_end",
+    "commas",
+    "position",
+    "depth",
+    "furniture_tag",
+    "content_tag",
+    "hidden",
+    "furniture_names",
+    "content_names",
+    "ours_near",
+    "theirs_near",
+    "ours_page",
+    "theirs_page",
+    "theirs_empty",
+    "agree_page",
+    "inside_ours",
+    "inside_theirs",
+    "siblings_ours",
+    "siblings_theirs",
+    "gap_ours",
+    "gap_theirs",
+) + tuple(f"tag_{g}" for g in _TAG_GROUPS)
+
+
+def features(blocks: list[TextBlock], ours: list[bool], theirs: list[float]) -> list[list[float]]:
+    """One row of ``FEATURES`` per block."""
+    n = len(blocks)
+    total = sum(len(b.text) for b in blocks) or 1
+    ours_chars = sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)
+    theirs_chars = sum(len(b.text) * t for b, t in zip(blocks, theirs, strict=True))
+    both = sum(len(b.text) for b, o, t in zip(blocks, ours, theirs, strict=True) if o and t >= 0.5)
+    agree = both / max(1.0, ours_chars, theirs_chars)
+    theirs_empty = 1.0 if theirs_chars == 0 else 0.0
+    ancestry_cache: dict[etree._Element, tuple[int, int, int, int, int, int]] = {}
+
+    def ancestry(element: etree._Element) -> tuple[int, int, int, int, int, int]:
+        """(depth, furniture tags, content tags, hidden, furniture names, content names)."""
+        if element in ancestry_cache:
+            return ancestry_cache[element]
+        parent = element.getparent()
+        base = (0, 0, 0, 0, 0, 0) if parent is None else ancestry(parent)
+        tag = element.tag
+        hint = name_hint(_named(element)) if isinstance(tag, str) else 0
+        attrs = element.attrib
+        hidden = (
+            "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or "display:none" in (attrs.get("style") or "").replace(" ", "")
+        )
+        value = (
+            base[0] + 1,
+            base[1] + (tag in _FURNITURE_TAGS),
+            base[2] + (tag in _CONTENT_TAGS),
+            base[3] + hidden,
+            base[4] + (hint < 0),
+            base[5] + (hint > 0),
+        )
+        ancestry_cache[element] = value
+        return value
+
+    def near(votes: list[float], i: int, reach: int = 3) -> float:
+        lo, hi = max(0, i - reach), min(n, i + reach + 1)
+        others = [votes[j] for j in range(lo, hi) if j != i]
+        return sum(others) / len(others) if others else 0.0
+
+    ours_f = [1.0 if o else 0.0 for o in ours]
+
+    def span(votes: list[float]) -> tuple[int, int]:
+        marked = [i for i, v in enumerate(votes) if v >= 0.5]
+        return (marked[0], marked[-1]) if marked else (n, -1)
+
+    ours_span, theirs_span = span(ours_f), span(theirs)
+    # how the blocks under the same parent voted (a block among kept siblings is likely kept)
+    family: dict[etree._Element | None, list[int]] = {}
+    for i, block in enumerate(blocks):
+        family.setdefault(block.element.getparent(), []).append(i)
+
+    def siblings(votes: list[float], i: int) -> float:
+        others = [j for j in family[blocks[i].element.getparent()] if j != i]
+        return sum(votes[j] for j in others) / len(others) if others else -1.0
+
+    def gaps(votes: list[float]) -> list[float]:
+        """For each block, how many blocks away the nearest kept one is (0 if it is kept)."""
+        out = [float(n)] * n
+        last = None
+        for i in range(n):
+            if votes[i] >= 0.5:
+                last = i
+            if last is not None:
+                out[i] = float(i - last)
+        last = None
+        for i in reversed(range(n)):
+            if votes[i] >= 0.5:
+                last = i
+            if last is not None:
+                out[i] = min(out[i], float(last - i))
+        return [math.log1p(g) for g in out]
+
+    ours_gap, theirs_gap = gaps(ours_f), gaps(theirs)
+    rows = []
+    for i, block in enumerate(blocks):
+        chars = len(block.text)
+        depth, f_tags, c_tags, hidden, f_names, c_names = ancestry(block.element)
+        group = _tag_group(block.element.tag)
+        row = [
+            ours_f[i],
+            theirs[i],
+            math.log1p(chars),
+            block.links / chars if chars else 0.0,
+            1.0 if _SENTENCE_END.search(block.text) else 0.0,
+            block.text.count(",") / (1 + chars / 100),
+            i / n,
+            float(depth),
+            float(f_tags),
+            float(c_tags),
+            float(hidden),
+            float(f_names),
+            float(c_names),
+            near(ours_f, i),
+            near(theirs, i),
+            ours_chars / total,
+            theirs_chars / total,
+            theirs_empty,
+            agree,
+            1.0 if ours_span[0] <= i <= ours_span[1] else 0.0,
+            1.0 if theirs_span[0] <= i <= theirs_span[1] else 0.0,
+            siblings(ours_f, i),
+            siblings(theirs, i),
+            ours_gap[i],
+            theirs_gap[i],
+        ]
+        row.extend(1.0 if group == g else 0.0 for g in _TAG_GROUPS)
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------------------- model
+
+
+class Model:
+    """Gradient-boosted regression trees read from JSON; ``probability(row)`` is P(content)."""
+
+    def __init__(self, data: dict):
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError("the vote model was trained on other features: retrain it")
+        self.bias = float(data["bias"])
+        self.rate = float(data["rate"])
+        # each tree as one list of nodes (feature, threshold, left, right, rate × value): the
+        # loop below touches one tuple per node (inference is a fifth of the cleaning time)
+        self.trees = [
+            [
+                (f, t, lo, hi, self.rate * v)
+                for f, t, lo, hi, v in zip(
+                    tree["feature"],
+                    tree["threshold"],
+                    tree["left"],
+                    tree["right"],
+                    tree["value"],
+                    strict=True,
+                )
+            ]
+            for tree in data["trees"]
+        ]
+        self.threshold = float(data.get("threshold", 0.5))
+        # a block our scorer left out needs more to be added than one it chose needs to stay:
+        # what only the other voter saw is where its precision errors are
+        self.threshold_added = float(data.get("threshold_added", 0.7))
+
+    def probability(self, row: list[float]) -> float:
+        score = self.bias
+        for nodes in self.trees:
+            feature, threshold, left, right, value = nodes[0]
+            while left >= 0:
+                feature, threshold, left, right, value = (
+                    nodes[left] if row[feature] <= threshold else nodes[right]
+                )
+            score += value
+        return 1.0 / (1.0 + math.exp(-score))
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> Model | None:
+    """The shipped model, or None when there is none."""
+    if not MODEL_PATH.exists():
+        return None
+    return Model(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+# ---------------------------------------------------------------------------------- the ballot
+
+_NUMBER = "data-anthology-v"
+_HIDING = ("hidden", "aria-hidden", "style")
+_HIDDEN_CLASSES = markup_rules().hidden_classes
+# Tags our never-content pass removes which a parser can wrongly wrap around the article (an
+# unclosed header <button> holding <main>): when kept blocks are inside one, it becomes a <div>.
+# Sectioning furniture (header, nav…) holding kept blocks is a wrapper too: the vote has decided.
+_WRAPPERS_TO_KEEP = frozenset(
+    ["button", "label", "dialog", "header", "nav", "footer", "aside", "menu", "form"]
+)
+# A list never holds the page's main text: one that does was nested so by the parser.
+_LISTS = frozenset(["ul", "ol", "li", "dl", "dd", "dt"])
+MIN_REPORTED = 25  # dropped blocks shorter than this are not listed in the report
+
+
+@dataclass
+class Outcome:
+    """What the vote decided: the tree to walk, its one root, and the blocks it left out."""
+
+    body: etree._Element
+    dropped: list[tuple[str, str]]  # (text, reason)
+    kept_text: str  # the kept blocks' text, one block a line
+    ours_link_share: float  # how much of the text our scorer chose is links
+    kept_chars: int
+    page_chars: int
+
+    def reasons(self, ours: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """What was dropped and why: our passes' own reasons for what the vote also left out,
+        then the vote's for the rest. ``ours`` are (text, reason) our passes recorded."""
+        mine = [(t, r) for t, r in ours if t[:80] not in self.kept_text]
+        seen = "\n".join(t for t, _ in mine)
+        return mine + [(t, r) for t, r in self.dropped if t[:80] not in seen]
+
+
+class Ballot:
+    """The page as it was before any pass removed anything, to count the votes on.
+
+    Open it right after parsing (``Ballot(body)`` numbers the elements and keeps a copy), run our
+    passes on the original as always, then ``count`` with the containers they chose.
+    """
+
+    def __init__(self, body: etree._Element):
+        import copy
+
+        self._prose: int | None = None
+        # the original's elements by number (the passes detach elements, never replace them)
+        self.numbers: dict[etree._Element, str] = {}
+        for n, element in enumerate(body.iter(etree.Element)):
+            self.numbers[element] = str(n)
+            element.set(_NUMBER, str(n))
+        self.full = copy.deepcopy(body)
+        for element in self.numbers:
+            element.attrib.pop(_NUMBER, None)
+
+    def count(
+        self, page_text: str, chosen: list[etree._Element], model: Model | None = None
+    ) -> Outcome | None:
+        """Vote block by block; None when there is nothing to decide (no model, no blocks)."""
+        model = model or default_model()
+        if model is None:
+            return None
+        blocks = blocks_of(self.full)
+        self._prose = prose_words(blocks)
+        if not blocks:
+            return None
+        ours_numbers = {
+            n for c in chosen for e in c.iter(etree.Element) if (n := self.numbers.get(e))
+        }
+        ours = [b.element.get(_NUMBER) in ours_numbers for b in blocks]
+        pool = Pool(theirs(page_text))
+        votes = [pool.share(b) for b in blocks]
+        rows = features(blocks, ours, votes)
+        # An <article> is a composition of its own: when ours lies in one, another one's
+        # blocks (teasers of other posts) are not added to it.
+        homes = [_composition(b.element) for b in blocks]
+        ours_homes = {h for h, o in zip(homes, ours, strict=True) if o and h is not None}
+        kept = [
+            # a figure's caption is the walker's to judge (annotators rarely count captions)
+            (o and b.element.tag == "figcaption")
+            or (
+                (o or not ours_homes or h is None or h in ours_homes)
+                and model.probability(row) >= (model.threshold if o else model.threshold_added)
+            )
+            for b, o, h, row in zip(blocks, ours, homes, rows, strict=True)
+        ]
+        if not any(kept):
+            return None
+        dropped = [
+            (b.text, _reason(b, o, v))
+            for b, k, o, v in zip(blocks, kept, ours, votes, strict=True)
+            if not k and (len(b.text) >= MIN_REPORTED or (o and _is_link(b)))
+        ]
+        _prune(self.full, blocks, kept, ours_numbers)
+        return Outcome(
+            body=self.full,
+            dropped=dropped,
+            ours_link_share=sum(b.links for b, o in zip(blocks, ours, strict=True) if o)
+            / max(1, sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)),
+            kept_text="\n".join(b.text for b, k in zip(blocks, kept, strict=True) if k),
+            kept_chars=sum(len(b.text) for b, k in zip(blocks, kept, strict=True) if k),
+            page_chars=sum(len(b.text) for b in blocks),
+        )
+
+    def prose_words(self) -> int:
+        """Words of prose the whole page shows (measured before the vote prunes anything)."""
+        if self._prose is None:
+            self._prose = prose_words(blocks_of(self.full))
+        return self._prose
+
+
+PROSE_CHARS = 80  # a block shorter than this is not counted as prose
+
+
+def prose_words(blocks: list[TextBlock]) -> int:
+    """Words in the blocks that read as prose: long, few links, sentences."""
+    return sum(
+        len(b.tokens)
+        for b in blocks
+        if len(b.text) >= PROSE_CHARS
+        and b.links < 0.25 * len(b.text)
+        and (_SENTENCE_END.search(b.text) or b.text.count(",") >= 2)
+    )
+
+
+def _composition(element: etree._Element) -> etree._Element | None:
+    """The nearest <article> holding the element, if any."""
+    for e in (element, *element.iterancestors()):
+        if e.tag == "article":
+            return e
+    return None
+
+
+def _is_link(block: TextBlock) -> bool:
+    return block.links >= 0.8 * len(block.text)
+
+
+def _reason(block: TextBlock, ours: bool, theirs: float) -> str:
+    if ours and _is_link(block):
+        # named as the walker names it: inside our scorer's containers, links left out are what
+        # tells a listing from an article (tidy.check_article counts them)
+        return "a link on its own, left out by the block vote"
+    return "not the article's text by the block vote" + _why(ours, theirs)
+
+
+def _why(ours: bool, theirs: float) -> str:
+    if ours and theirs < 0.5:
+        return " (our scorer kept it, trafilatura did not, the classifier sided with trafilatura)"
+    if not ours and theirs >= 0.5:
+        return " (trafilatura kept it, our scorer did not, the classifier sided with our scorer)"
+    return " (neither extractor kept it)"
+
+
+def theirs(page_text: str) -> str:
+    """trafilatura's main text for the page (the voter beside our scorer)."""
+    try:
+        import trafilatura
+    except ImportError:
+        return ""
+    try:
+        return trafilatura.extract(page_text, include_comments=False) or ""
+    except Exception:  # noqa: BLE001  a voter that fails abstains
+        return ""
+
+
+def _prune(
+    body: etree._Element, blocks: list[TextBlock], kept: list[bool], ours: set[str | None]
+) -> None:
+    """Leave in ``body`` only the kept blocks' text, the elements holding them, and the images
+    inside our scorer's containers."""
+    holds: dict[etree._Element, int] = {}  # elements holding kept text: how many characters
+    own: set[etree._Element] = set()  # kept blocks: their inline children are their text
+    total = 0
+    for block, keep in zip(blocks, kept, strict=True):
+        element = block.element
+        if keep:
+            own.add(element)
+            total += len(block.text)
+            for e in (element, *element.iterancestors()):
+                holds[e] = holds.get(e, 0) + len(block.text)
+            continue
+        # its own text goes; block children (which are blocks of their own) stay
+        element.text = None
+        for child in list(element):
+            tag = child.tag
+            if isinstance(tag, str) and tag in BLOCK_TAGS:
+                child.tail = None
+            elif not (isinstance(tag, str) and _has_image(child) and child.get(_NUMBER) in ours):
+                element.remove(child)
+
+    def sweep(element: etree._Element) -> None:
+        for child in list(element):
+            if not isinstance(child.tag, str):
+                continue
+            if child in holds:
+                if child.tag in _LISTS and child.find(".//main") is not None:
+                    child.tag = "div"
+                # a hidden wrapper of most of the text is shown (a script shows it); a hidden
+                # piece stays hidden, for the never-content pass to remove
+                _unhide(child, show=holds[child] >= 0.5 * total)
+                sweep(child)
+            elif (element in own and child.tag not in BLOCK_TAGS) or (
+                _has_image(child) and child.get(_NUMBER) in ours
+            ):
+                child.attrib.pop(_NUMBER, None)
+            else:
+                element.remove(child)  # its tail is its parent's text, pruned with it above
+
+    sweep(body)
+    _unhide(body, show=True)
+
+
+def _unhide(element: etree._Element, show: bool) -> None:
+    """An element holding kept text shows: a wrapper our never-content pass would remove is
+    renamed, and what hides it goes (a page's script shows it; the classifier weighed that)."""
+    if element.tag in _WRAPPERS_TO_KEEP:
+        element.tag = "div"
+    attrs = element.attrib
+    attrs.pop(_NUMBER, None)
+    if not show:
+        return
+    for name in _HIDING:
+        attrs.pop(name, None)
+    classes = attrs.get("class")
+    if classes and not _HIDDEN_CLASSES.isdisjoint(classes.split()):
+        attrs["class"] = " ".join(c for c in classes.split() if c not in _HIDDEN_CLASSES)
+
+
+def _has_image(element: etree._Element) -> bool:
+    return element.tag in ("img", "picture", "figure") or element.find(".//img") is not None

@@ -1,0 +1,44 @@
+"""The block vote (clean/html/vote.py) and the doubtful-loss warning (clean-010)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from anthology.clean import doubtful_loss
+from anthology.clean.html import vote
+from anthology.core.model import Article, Paragraph
+
+
+def test_blocks_keep_inline_text_in_reading_order() -> None:
+    body = etree.HTML(
+        "<html><body><div>One <a href='/x'>two <b>three</b></a> four<p>Five six.</p>"
+        "seven</div><script>no</script></body></html>"
+    ).find("body")
+    blocks = vote.blocks_of(body)
+    assert [b.text for b in blocks] == ["One two three four seven", "Five six."]
+    assert blocks[0].links == len("two three")
+
+
+def test_the_shipped_model_reads_the_features_it_was_trained_on() -> None:
+    model = vote.default_model()
+    assert model is not None
+    row = [0.0] * len(vote.FEATURES)
+    assert 0.0 <= model.probability(row) <= 1.0
+
+
+def _article(kept_words: int, prose_words: int) -> Article:
+    body = (Paragraph(" ".join(["word"] * kept_words)),)
+    return Article(source="a.html", title="A", body=body, page_prose_words=prose_words)
+
+
+def test_an_article_much_shorter_than_its_page_prose_is_a_warning() -> None:
+    warning = doubtful_loss(_article(200, 1_000), "sources/a.html")
+    assert warning is not None and warning.code == "clean-010"
+    assert warning.file == "sources/a.html"
+    assert "kept 200 words of the page's 1,000 words of prose" in warning.message
+
+
+def test_no_warning_when_most_prose_is_kept_or_the_page_is_short() -> None:
+    assert doubtful_loss(_article(600, 1_000), "sources/a.html") is None
+    assert doubtful_loss(_article(10, 200), "sources/a.html") is None
+    assert doubtful_loss(_article(10, 0), "sources/a.html") is None
