@@ -7,9 +7,21 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "sources"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.paths import ROOT, SOURCES
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write the golden outputs in tests/golden/ again from what the code makes now",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to write the golden outputs instead of comparing them."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from .conftest import ROOT
+from tests.paths import ROOT
 
 PACKAGE = ROOT / "src" / "anthology"
 
@@ -103,3 +103,45 @@ def test_no_import_cycle() -> None:
         if name not in state:
             visit(name)
     assert cycles == []
+
+
+def _private_uses(tree: ast.Module) -> list[str]:
+    """Names starting with ``_`` that ``tree`` takes from the package: imported, or read as an
+    attribute of a package module it imported."""
+    modules: set[str] = set()  # local names bound to a module of the package
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("anthology"):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{node.module}.{alias.name}")
+                if f"{node.module}.{alias.name}" in MODULES:
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("anthology"):
+                    modules.add(alias.asname or alias.name.partition(".")[0])
+                    found += [p for p in alias.name.split(".") if p.startswith("_")]
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            base = node.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in modules:
+                found.append(ast.unparse(node))
+    return found
+
+
+def test_no_test_uses_a_private_name_of_the_package() -> None:
+    """Tests go through public names, so a refactor breaks them only when behaviour changes."""
+    tests = ROOT / "tests"
+    uses = {
+        str(path.relative_to(tests)): found
+        for path in sorted(tests.rglob("*.py"))
+        if (found := _private_uses(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert uses == {}

@@ -1,0 +1,91 @@
+"""Is it an article? Real pages of each kind, the packaged model, and pages it does not judge."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from anthology.clean import pagetype
+from anthology.clean.html import clean_html
+from anthology.clean.rules import default_rules
+from anthology.core.errors import SourceError
+from anthology.sources import Page, decode, read_page
+from tests.pages import EDITION, EXPECTED, HTML
+from tests.paths import BENCHMARKS
+
+WCXB = BENCHMARKS / "wcxb-dev"
+
+# Pages of the broad development set (see its truth.jsonl for each page's type and site).
+REFUSED = {
+    "0581": "a product page",
+    "0580": "a product page",
+    "0172": "a forum thread",
+    "0513": "a forum thread",
+    "0147": "a list of links and headlines",
+    "1371": "a list of links and headlines",
+    "0632": "a collection of items",
+    "0633": "a collection of items",
+    "0117": "a company or service page",
+    "0168": "a company or service page",
+}
+KEPT = ["0001", "0002", "0003", "0239", "0349", "0423"]  # articles, then documentation
+
+
+def _bench_page(page_id: str) -> Page:
+    path = WCXB / "pages" / f"{page_id}.html.gz"
+    if not path.exists():
+        pytest.skip("the wcxb-dev benchmark is not here")
+    text = decode(gzip.decompress(path.read_bytes()), "html") or ""
+    name = f"{page_id}.html"
+    return Page(
+        path=Path("sources") / name, name=name, shown=f"sources/{name}", kind="html", text=text
+    )
+
+
+@pytest.mark.parametrize("page_id", sorted(REFUSED))
+def test_a_non_article_is_refused_with_its_kind(page_id: str) -> None:
+    with pytest.raises(SourceError, match=f"not an article: {REFUSED[page_id]}"):
+        clean_html(_bench_page(page_id), default_rules())
+
+
+@pytest.mark.parametrize("page_id", KEPT)
+def test_articles_and_documentation_are_kept(page_id: str) -> None:
+    assert clean_html(_bench_page(page_id), default_rules()).body
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if "error" not in e))
+def test_the_fixture_articles_are_kept(name: str) -> None:
+    assert clean_html(read_page(HTML / "sources" / name, EDITION), default_rules()).body
+
+
+def test_the_model_loads_and_names_its_inputs() -> None:
+    model = pagetype.model()
+    assert model["version"] == 2
+    assert model["classes"][0] == pagetype.ARTICLE
+    assert set(model["classes"][1:]) == set(pagetype.REASONS)
+    assert set(model["kinds"]["classes"]) == set(pagetype.REASONS)
+    assert len(model["kinds"]["trees"]) == len(model["kinds"]["classes"])
+    assert len(model["kinds"]["bias"]) == len(model["kinds"]["classes"])
+    assert model["decision"]["trees"]
+    assert 0.5 < model["threshold"] <= 1.0
+
+
+def test_inference_is_deterministic() -> None:
+    page = _bench_page("0580")
+    from lxml import html as lxml_html
+
+    root = lxml_html.document_fromstring(page.text)
+    features = pagetype.kept_features(pagetype.page_features(root, "https://example.com/p/1"), [])
+    first = pagetype.classify(features)
+    assert first == pagetype.classify(dict(features))
+    assert 0.0 <= first.probability <= 1.0
+    assert first.probability == pagetype.not_article(features)
+    assert first.refused == (first.kind != pagetype.ARTICLE)
+
+
+def test_a_page_smaller_than_any_the_model_learned_from_is_not_judged() -> None:
+    features = dict.fromkeys(pagetype.model()["features"], 0.0)
+    features["elements"] = 5.0
+    assert pagetype.classify(features) == pagetype.PageType(pagetype.ARTICLE, 0.0)

