@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anthology.clean import clean
+from anthology.clean.formats import body_text
 from anthology.clean.html import clean_html
-from anthology.clean.report import body_text
 from anthology.clean.rules import default_rules
 from anthology.clean.text import clean_text
 from anthology.core.errors import SourceError

@@ -111,7 +111,7 @@ def test_json_one_object_a_line_refused_pages_too() -> None:
 
 
 def test_json_direction_follows_the_language() -> None:
-    from anthology.clean.report import direction
+    from anthology.clean.formats import direction
     from anthology.core.model import Article, Paragraph
 
     def article(language: str, text: str = "words") -> Article:

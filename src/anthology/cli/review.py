@@ -104,7 +104,7 @@ def clean_command(
       compile clean --format json pages/*.html > articles.jsonl
     """
     from anthology.articles import clean_page
-    from anthology.clean.report import SUFFIX, explain_html, json_record, render
+    from anthology.clean.formats import SUFFIX, explain_html, json_record, render
     from anthology.clean.rules import edition_rules
     from anthology.core.errors import SourceError
     from anthology.sources import load_loose_page, page_stem
