@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from anthology.core.model import (
+    NEVER_CONSIDERED,
     Article,
     Block,
     Figure,
@@ -203,11 +204,20 @@ def explain_html(reports: list[tuple[str, Article | None, str]]) -> str:
             f"<li>{html.escape(r)}: {n}</li>"
             for r, n in sorted(reasons.items(), key=lambda x: -x[1])
         )
+        # what the passes dropped, then what they never looked at (outside the content)
+        never = [d for d in article.dropped if d.reason.startswith(NEVER_CONSIDERED)]
         dropped = "".join(
             f'<li class="dropped"><span class="reason">{html.escape(d.reason)}</span> '
             f"<s>{html.escape(d.text)}</s></li>"
             for d in article.dropped
+            if not d.reason.startswith(NEVER_CONSIDERED)
         )
+        if never:
+            dropped += '</ol><h4>Never considered</h4><ol class="dropped-list never">' + "".join(
+                f'<li class="dropped"><span class="reason">{html.escape(d.reason)}</span> '
+                f"<s>{html.escape(d.text)}</s></li>"
+                for d in never
+            )
         sections.append(
             f'<section class="page"><h2>{title}</h2><table class="meta">{meta}</table>'
             f"<p>{article.word_count} words kept in {len(article.body)} blocks; "
@@ -231,8 +241,9 @@ def explain_html(reports: list[tuple[str, Article | None, str]]) -> str:
         f"<title>Cleaning report</title><style>{style}</style></head><body>"
         f"<h1>Cleaning report: {len(reports)} pages</h1>"
         "<p>Green blocks are kept in the book; the right column lists everything the cleaner "
-        "removed and the rule or signal that removed it. To change a decision for a site, add "
-        "a rule in <code>sources/sites/&lt;host&gt;.toml</code>.</p>"
+        "removed and the rule or signal that removed it, then the page's text it never "
+        "considered (outside the article's content, hidden, or site furniture). To change a "
+        "decision for a site, add a rule in <code>sources/sites/&lt;host&gt;.toml</code>.</p>"
         + "".join(sections)
         + "</body></html>\n"
     )

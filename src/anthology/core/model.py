@@ -65,6 +65,12 @@ class Dropped:
     reason: str
 
 
+# The reason's start for a page's text the cleaner never looked at (outside the content it chose,
+# hidden, or furniture removed before the choice): recorded so that all of a page's text is
+# accounted for.
+NEVER_CONSIDERED = "never considered: "
+
+
 @dataclass(frozen=True)
 class Article:
     """One cleaned page: metadata and a body of clean blocks."""

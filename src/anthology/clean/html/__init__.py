@@ -29,6 +29,10 @@ The passes, in order, each a module of this package, with one lxml tree handed a
    before anything was removed, plus what was kept): a listing, product, collection, service
    or forum page is refused with its kind.
 
+8. ``account``: the page's text blocks, read before anything was removed, that are neither
+   kept nor dropped (outside the chosen content, hidden, furniture removed unrecorded) are
+   recorded in ``Article.dropped`` as "never considered: …", so ``--explain`` shows all text.
+
 ``tree`` holds what the passes share. The word lists are data: ``clean/rules/html.toml``.
 The cleaner must never fail with anything but ``SourceError``, whatever the page holds.
 """
@@ -41,6 +45,7 @@ from lxml import etree
 
 import anthology.clean.pagetype as pagetype
 from anthology.clean.html import vote
+from anthology.clean.html.account import placed, unaccounted
 from anthology.clean.html.content import hand_over, main_content
 from anthology.clean.html.furniture import strip_furniture
 from anthology.clean.html.metadata import read_metadata, settle_title
@@ -121,6 +126,7 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     signs = pagetype.page_features(root, meta.url)  # page type: read before anything is removed
     body = body_of(root)
     ballot = vote.Ballot(body)
+    page_blocks = placed(ballot.blocks())  # read before anything is removed
     dropped: list[Dropped] = []
     strip_never(body)
     site = rules.site(urlsplit(meta.url).hostname or "") if meta.url else None
@@ -162,6 +168,9 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     kind = pagetype.classify(signs)
     if kind.refused:
         raise SourceError(f"not an article: {kind.reason}", page.shown)
+    # what the page shows that is neither kept (body or metadata) nor dropped is recorded too
+    accounted = [block_text(b) for b in blocks] + [d.text for d in out.dropped]
+    accounted += [meta.title, meta.standfirst, meta.byline, meta.publication, page.name]
     return Article(
         source=page.name,
         title=short_title(meta.title) or title_from_name(page.name),
@@ -172,6 +181,6 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
         publication=meta.publication,
         url=meta.url,
         language=meta.language,
-        dropped=tuple(out.dropped),
+        dropped=tuple(out.dropped) + tuple(unaccounted(page_blocks, accounted)),
         page_prose_words=ballot.prose_words(),
     )

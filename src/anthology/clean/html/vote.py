@@ -501,6 +501,7 @@ class Ballot:
         import copy
 
         self._prose: int | None = None
+        self._blocks: list[TextBlock] | None = None
         # the original's elements by number (the passes detach elements, never replace them)
         self.numbers: dict[etree._Element, str] = {}
         for n, element in enumerate(body.iter(etree.Element)):
@@ -517,7 +518,7 @@ class Ballot:
         model = model or default_model()
         if model is None:
             return None
-        blocks = blocks_of(self.full)
+        blocks = self.blocks()
         self._prose = prose_words(blocks)
         if not blocks:
             return None
@@ -559,10 +560,16 @@ class Ballot:
             page_chars=sum(len(b.text) for b in blocks),
         )
 
+    def blocks(self) -> list[TextBlock]:
+        """The page's text blocks, read once (before ``count`` prunes the copy)."""
+        if self._blocks is None:
+            self._blocks = blocks_of(self.full)
+        return self._blocks
+
     def prose_words(self) -> int:
         """Words of prose the whole page shows (measured before the vote prunes anything)."""
         if self._prose is None:
-            self._prose = prose_words(blocks_of(self.full))
+            self._prose = prose_words(self.blocks())
         return self._prose
 
 
