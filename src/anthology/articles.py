@@ -19,7 +19,7 @@ from anthology.clean.rules import edition_rules
 from anthology.config.edition import Edition
 from anthology.core.errors import BuildError, SourceError
 from anthology.core.limits import Limits
-from anthology.core.model import Article
+from anthology.core.model import NEVER_CONSIDERED, Article
 from anthology.messages import Reporter, as_reporter
 from anthology.sources import PageFile, decode_page
 
@@ -72,6 +72,8 @@ def clean_pages(
     articles = _with_fetch_records(articles, edition)
     for name, article in articles.items():
         for dropped in article.dropped:
+            if dropped.reason.startswith(NEVER_CONSIDERED):
+                continue  # what no rule decided: the --explain report lists it, -v does not
             source = f"{edition.sources.name}/{name}"
             report.decision(messages.dropped(source, dropped.text, dropped.reason))
     report.stage(messages.cleaned(articles))
