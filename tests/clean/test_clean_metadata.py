@@ -199,6 +199,10 @@ BYLINES = [
     ("a surname that is a job word", "Ann Writer", "", "https://x.example/a", "Ann Writer"),
     ("German job title", "Anna Müller, Redakteurin", "", "https://x.example/a", "Anna Müller"),
     ("Russian job title", "Иван Петров, корреспондент", "", "https://x.example/a", "Иван Петров"),
+    ("a label before the name", "Par Jean Dupont", "", "https://x.example/a", "Jean Dupont"),
+    ("a Russian label", "Текст: Анна Иванова", "", "https://x.example/a", "Анна Иванова"),
+    ("'By:' with a colon", "Article by: Jane Roe", "", "https://x.example/a", "Jane Roe"),
+    ("an author box heading", "About the Author", "", "https://x.example/a", ""),
 ]
 
 
@@ -213,6 +217,30 @@ def test_byline(author: str, site: str, url: str, byline: str) -> None:
         f'<link rel="canonical" href="{url}">'
     )
     assert _meta(head).byline == byline
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div class="post-hero__author"><div class="post-hero__author__name">Jane Roe</div></div>',
+        '<span class="post-detail__meta-author">By Jane Roe</span>',
+        '<div class="the-author">Jane Roe</div>',
+        # a card around the name (its texts run together) gives way to the name inside it
+        '<div class="meta-byline"><h4>Written for us</h4><div class="author-name">Jane Roe</div>'
+        "<div>March 3</div></div>",
+        # the first byline element holds no name: a later one does
+        '<p class="byline"></p><a rel="author" href="/jane">Jane Roe</a>',
+    ],
+)
+def test_a_visible_byline_in_an_author_element(body: str) -> None:
+    assert _meta("", body).byline == "Jane Roe"
+
+
+def test_an_author_class_on_the_body_is_no_byline() -> None:
+    page = _page("", "<p>Home</p>")
+    root = parse_page(page)
+    root.find(".//body").set("class", "single-author")
+    assert read_metadata(root, page).byline == ""
 
 
 def test_a_byline_typed_as_an_organisation_gives_way_to_the_person() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -32,6 +33,7 @@ class _BylineWords:
     not_names: frozenset[str]
     credentials: frozenset[str]
     given_names: frozenset[str]
+    labels: frozenset[str]
 
 
 @functools.cache
@@ -50,6 +52,7 @@ def _byline_words() -> _BylineWords:
         words("not_a_name"),
         words("credential"),
         words("given_name"),
+        words("label"),
     )
 
 
@@ -147,7 +150,11 @@ def _is_person(name: str, site: SiteName) -> bool:
     tokens = [_word(t) for t in name.split()]
     if not tokens or not any(c.isalpha() for c in name) or _credential(name):
         return False
-    if set(tokens) & words.organisations or name.lower() in words.not_names:
+    if (
+        set(tokens) & words.organisations
+        or name.lower() in words.not_names
+        or tokens[0] in words.not_names
+    ):
         return False
     if re.fullmatch(r"\S+\.(com|org|net|edu|gov|info|biz|io|co|in|uk|de|fr|us|ca|au|me)", name):
         return False  # a domain name: "example.com"
@@ -182,7 +189,8 @@ def person_byline(text: str, site: SiteName) -> str:
         text: the byline as the page states it.
         site: the site's names: a byline that is only the site's name names no person.
     """
-    text = clean_byline(re.sub(r"^\S+(?:\s\S+){0,2}\s+by\s+", "", text, flags=re.I))
+    # "Recipe by Jane Roe", "Article by: Jane Roe", "By: Jane Roe"
+    text = clean_byline(re.sub(r"^(?:\S+(?:\s\S+){0,2}\s+)?by:?\s+", "", text, flags=re.I))
     if not text:
         return ""
     names: list[str] = []
@@ -201,6 +209,8 @@ def person_byline(text: str, site: SiteName) -> str:
             tokens = part.split()
             if tokens and tokens[0].endswith(":"):
                 tokens = tokens[1:]  # a label: "text: Jane Roe"
+            elif len(tokens) >= 3 and _word(tokens[0]) in _byline_words().labels:
+                tokens = tokens[1:]  # "Author Jane Roe", "Par Jane Roe"
             tokens, cut = _cut_at_job(tokens)
             tokens = _cut_at_organisation(tokens)
             for k in range(1, len(tokens)):
@@ -224,16 +234,21 @@ def clean_byline(text: str) -> str:
     return text
 
 
-def visible_byline(candidates: list[etree._Element]) -> str:
-    for element in candidates:
+_BLOCK_TAGS = frozenset(["div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "section"])
+
+
+def visible_bylines(candidates: list[etree._Element]) -> Iterator[str]:
+    """The texts of the page's byline elements: those without blocks inside first (the name
+    itself rather than the author's card, whose texts run together), each in page order."""
+    boxes = [e for e in candidates if any(child.tag in _BLOCK_TAGS for child in e)]
+    for element in [e for e in candidates if e not in boxes] + boxes:
         if in_furniture(element):
             continue
         name = element.find('.//*[@itemprop="name"]') if element.tag != "meta" else None
         text = node_text(element if name is None else name)
         text = WS.sub(" ", text).strip()
         if 3 <= len(text) <= 80:
-            return text
-    return ""
+            yield text
 
 
 def join_names(names: list[str]) -> str:

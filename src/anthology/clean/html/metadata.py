@@ -23,7 +23,7 @@ from anthology.clean.html.byline import (
     join_names,
     looks_like_url,
     person_byline,
-    visible_byline,
+    visible_bylines,
 )
 from anthology.clean.html.dates import stated_date
 from anthology.clean.html.sitename import SiteName
@@ -82,8 +82,14 @@ class _Found:
     html: etree._Element | None = None
 
 
-_BYLINE_CLASS = re.compile(r"byline|author-?name", re.I)
+# "byline", "author-name", "post_author__name" and an "author" word in a class ("post-author",
+# "ArticleHeader_Author"); "authority" or "coauthoring" are not.
+_BYLINE_CLASS = re.compile(r"byline|author[-_]*name|(?:^|[\W_])author(?:$|[\W_])", re.I)
 _DATE_CLASS = re.compile(r"(^|\W|_)(date|dateline|published|byline|posted)", re.I)
+
+
+# An "author" class on the page's frame ("single-author" on <body>) says nothing of a byline.
+_FRAME_TAGS = frozenset(["html", "body", "main", "img"])
 
 
 def _collect(root: etree._Element) -> _Found:
@@ -111,10 +117,10 @@ def _collect(root: etree._Element) -> _Found:
             continue
         classes = (element.get("class") or "") if "class" in names else ""
         hinted = bool(classes) and _may_name_byline_or_date(classes)
-        if len(found.bylines) < 6 and (
+        if len(found.bylines) < 12 and (
             ("itemprop" in names and element.get("itemprop") == "author")
             or ("rel" in names and "author" in element.get("rel", "").split())
-            or (hinted and _BYLINE_CLASS.search(classes))
+            or (hinted and _BYLINE_CLASS.search(classes) and element.tag not in _FRAME_TAGS)
         ):
             found.bylines.append(element)
         if hinted and len(found.dates) < 5 and _DATE_CLASS.search(classes):
@@ -180,7 +186,7 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
                 props.get("citation_author"),
                 props.get("parsely-author"),
                 props.get("sailthru.author"),
-                visible_byline(found.bylines),
+                *visible_bylines(found.bylines),
             )
             if (name := person_byline(plain(text or ""), site))
         ),
