@@ -14,6 +14,28 @@ from datetime import date
 
 from anthology.core.text import strip_tags
 
+# HTML's void elements: they hold no content, so nothing (text, a page-break marker) may be put
+# inside one (https://html.spec.whatwg.org/#void-elements, plus the obsolete keygen and param).
+VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
 
 @dataclass(frozen=True)
 class Paragraph:

@@ -12,6 +12,7 @@ from lxml import etree
 
 from anthology.clean.html.tree import remove_keeping_tail, unwrap
 from anthology.clean.rules import markup_rules
+from anthology.core.model import VOID_ELEMENTS
 
 _RULES = markup_rules()
 _NEVER = _RULES.never
@@ -30,28 +31,6 @@ def _may_hide(element: etree._Element, names: list[str]) -> bool:
     return bool(classes) and any(probe in classes for probe in _HIDDEN_PROBES)
 
 
-# HTML's empty elements: whatever a parser put inside one came after it in the page.
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "keygen",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-
-
 def strip_never(body: etree._Element) -> None:
     """Remove elements that are never content, comments, and elements hidden from readers."""
     stack = [body]
@@ -65,7 +44,7 @@ def strip_never(body: etree._Element) -> None:
             if not isinstance(name, str):  # a comment or processing instruction
                 remove_keeping_tail(child)
                 continue
-            if name in _VOID and (len(child) or child.text):
+            if name in VOID_ELEMENTS and (len(child) or child.text):
                 # libxml2 does not know every empty element: after an unclosed <embed> or
                 # <source>, the rest of the article is parsed as its content. Keep it.
                 kids = list(child)

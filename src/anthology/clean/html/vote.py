@@ -29,58 +29,12 @@ from pathlib import Path
 from lxml import etree
 
 from anthology.clean.html.furniture import name_hint
+from anthology.clean.html.tree import BLOCK_TAGS as WALKER_BLOCKS
 from anthology.clean.rules import markup_rules
 
-# Elements that start a block of their own in the flow of text.
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "center",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-        "menu",
-        "caption",
-        "button",
-    ]
-)
+# The walker's block elements, and a button: the vote reads its text as a block of its own
+# (the classifier weighs it), where the walker never keeps one.
+BLOCK_TAGS = WALKER_BLOCKS | {"button"}
 # Never text a reader sees (a hidden or button element is kept: the classifier weighs it).
 _SILENT = frozenset(
     ["script", "style", "noscript", "template", "svg", "math", "iframe", "object", "head", "title"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from anthology.core.model import VOID_ELEMENTS
 from anthology.render.places import EPUB, WHOLE, XHTML, PageStart, local_name, text_blocks
 
 # Elements in which a marker may stand between blocks (not lists, tables or definition lists).
@@ -38,26 +39,6 @@ def mark_pages(xhtml: str, starts: list[PageStart]) -> str:
     return _PROLOGUE + etree.tostring(root, encoding="unicode") + "\n"
 
 
-# Elements that can have no content, so never a marker inside them (HTML's void elements).
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-
-
 def _marker(label: str):
     from lxml import etree
 
@@ -77,7 +58,7 @@ def _segments(element, top, keyed):
 
     A void element (``<br>``, ``<img>``) has no text to hold a marker (epubcheck RSC-005).
     """
-    if local_name(element.tag) not in _VOID:
+    if local_name(element.tag) not in VOID_ELEMENTS:
         yield element, "text"
     for child in element:
         if isinstance(child.tag, str) and id(child) not in keyed:
