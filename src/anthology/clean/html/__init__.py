@@ -52,7 +52,13 @@ from anthology.clean.html.metadata import read_metadata, settle_title
 from anthology.clean.html.parse import parse_page
 from anthology.clean.html.prune import strip_never
 from anthology.clean.html.site import apply_site_rule, drop_site_phrases
-from anthology.clean.html.tidy import block_text, check_article, tidy_blocks, title_from_name
+from anthology.clean.html.tidy import (
+    ListingRefused,
+    block_text,
+    check_article,
+    tidy_blocks,
+    title_from_name,
+)
 from anthology.clean.html.tree import body_of, is_inside, measure
 from anthology.clean.html.walker import Out, Walker
 from anthology.clean.metadata import short_title
@@ -145,9 +151,10 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
         # vote: the vote picks an article's blocks, it does not make a listing an article.
         try:
             _walk(page, meta, rules, limits, site, root, chosen, list(dropped), stats)
-        except SourceError as error:
-            if "list" in str(error):
-                raise
+        except ListingRefused:
+            raise
+        except SourceError:
+            pass  # not a listing: the vote's blocks decide
     if outcome is not None:
         # The vote's blocks, walked from the page's own elements; when they make no article
         # (the walker finds no prose in them), our scorer's choice is walked instead.

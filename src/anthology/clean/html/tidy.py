@@ -167,6 +167,10 @@ def _drop_head_metadata(blocks: list[Block], out: Out, meta: Meta) -> list[Block
     return kept
 
 
+class ListingRefused(SourceError):
+    """The page was refused as a listing: lists of links and headlines, little prose."""
+
+
 def check_article(page: Page, meta: Meta, blocks: list[Block], out: Out) -> None:
     """Refuse pages that are not articles: error pages, listings, pages with too little prose."""
     texts = [block_text(b) for b in blocks]
@@ -180,7 +184,7 @@ def check_article(page: Page, meta: Meta, blocks: list[Block], out: Out) -> None
     )
     if chars == 0:
         if teasers or any(d.reason.startswith("link list") for d in out.dropped):
-            raise SourceError(
+            raise ListingRefused(
                 "not an article: only lists of links and headlines (a listing or home page)",
                 page.shown,
             )
@@ -199,7 +203,7 @@ def check_article(page: Page, meta: Meta, blocks: list[Block], out: Out) -> None
         and prose < 1500
         and (meta.is_listing or prose < 400 * max(1, teasers // 8))
     ):
-        raise SourceError(
+        raise ListingRefused(
             f"not an article: a listing of {teasers} links with little prose", page.shown
         )
 
