@@ -9,15 +9,33 @@ from lxml import etree
 
 from anthology.core.model import (
     Article,
+    Code,
+    DefinitionList,
     Figure,
     Heading,
     ListBlock,
+    Math,
     Paragraph,
     Quote,
+    Table,
     block_fragments,
 )
 
-ALLOWED_INLINE = {"em", "strong", "a", "abbr", "q", "sup", "sub", "br"}
+ALLOWED_INLINE = {
+    "em",
+    "strong",
+    "a",
+    "abbr",
+    "q",
+    "sup",
+    "sub",
+    "br",
+    "code",
+    "kbd",
+    "samp",
+    "var",
+}
+BLOCKS = Paragraph | Heading | Quote | ListBlock | Figure | Code | Table | DefinitionList | Math
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -29,13 +47,15 @@ def inline_fragments(article: Article) -> list[str]:
 def assert_allowlisted(article: Article) -> None:
     """Only model blocks; inline XHTML well formed, with allowed elements and safe links only."""
     for block in article.body:
-        assert isinstance(block, Paragraph | Heading | Quote | ListBlock | Figure)
+        assert isinstance(block, BLOCKS)
         if isinstance(block, Heading):
             assert 2 <= block.level <= 4
         if isinstance(block, Figure):
             assert not re.match(r"^([a-z]+:|/|\\)", block.src, re.I)
             assert ".." not in Path(block.src).parts
     for fragment in inline_fragments(article):
+        if not fragment:
+            continue
         root = etree.fromstring(f"<x>{fragment}</x>".encode(), _PARSER)
         for element in root.iter():
             if element is root:

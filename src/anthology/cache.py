@@ -18,10 +18,38 @@ from pathlib import Path
 
 from anthology import __version__
 from anthology.core.files import write_atomic
-from anthology.core.model import Article, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.model import (
+    Article,
+    Cell,
+    Code,
+    DefinitionList,
+    Dropped,
+    Figure,
+    Heading,
+    ListBlock,
+    Math,
+    Paragraph,
+    Quote,
+    Table,
+)
 
-FORMAT = 1
-_TYPES = {cls.__name__: cls for cls in (Paragraph, Heading, Quote, ListBlock, Figure, Dropped)}
+FORMAT = 2  # 2: code, tables, definition lists and formulas; lists with numbering and nesting
+_TYPES = {
+    cls.__name__: cls
+    for cls in (
+        Paragraph,
+        Heading,
+        Quote,
+        ListBlock,
+        Figure,
+        Code,
+        Table,
+        Cell,
+        DefinitionList,
+        Math,
+        Dropped,
+    )
+}
 
 
 @cache

@@ -171,9 +171,9 @@ def link_fragment(fragment: str, matcher: TermMatcher, mark) -> str:
     inside_link = 0
     for token in _TAG.split(fragment):
         if token.startswith("<"):
-            if re.match(r"<a[\s>]", token):
-                inside_link += 1
-            elif token.startswith("</a"):
+            if re.match(r"<(?:a|code|kbd|samp|var|math)[\s>]", token):
+                inside_link += 1  # no term is linked inside a link, literal text or a formula
+            elif re.match(r"</(?:a|code|kbd|samp|var|math)>", token):
                 inside_link = max(0, inside_link - 1)
             out.append(token)
         elif inside_link or not token:

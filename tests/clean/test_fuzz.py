@@ -23,7 +23,7 @@ from anthology.clean.html import clean_html
 from anthology.clean.rules import default_rules
 from anthology.clean.text import clean_text
 from anthology.core.errors import SourceError
-from anthology.core.model import Article, Heading, ListBlock, Paragraph, Quote
+from anthology.core.model import Article, Figure, Heading, Paragraph, block_xhtml
 from anthology.sources import Page, decode
 from tests.allowlist import assert_allowlisted
 
@@ -47,13 +47,8 @@ def as_html(article: Article) -> str:
             out.append(f"<p>{block.html}</p>")
         elif isinstance(block, Heading):
             out.append(f"<h{block.level}>{block.html}</h{block.level}>")
-        elif isinstance(block, Quote):
-            out.append("<blockquote>" + "".join(f"<p>{p}</p>" for p in block.paragraphs))
-            out.append("</blockquote>")
-        elif isinstance(block, ListBlock):
-            tag = "ol" if block.ordered else "ul"
-            out.append(f"<{tag}>" + "".join(f"<li>{item}</li>" for item in block.items))
-            out.append(f"</{tag}>")
+        elif not isinstance(block, Figure):
+            out.append(block_xhtml(block))  # quotations, lists, code, tables as the books have them
     out.append("</article></body></html>")
     return "".join(out)
 

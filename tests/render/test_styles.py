@@ -15,9 +15,13 @@ def _emitted_classes() -> set[str]:
         *TEMPLATES.iterdir(),
         ROOT / "src" / "anthology" / "glossary.py",
         ROOT / "src" / "anthology" / "render" / "documents.py",
+        ROOT / "src" / "anthology" / "render" / "printing.py",
+        ROOT / "src" / "anthology" / "core" / "model.py",
     ]
     for template in emitters:
         text = template.read_text(encoding="utf-8")
+        if template.suffix == ".py":
+            text = re.sub(r"\{[a-z_.]+\}", "", text)  # an f-string's value: class="language-"
         for value in re.findall(r'class="([^"]+)"', re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text)):
             classes.update(value.split())
     return classes

@@ -12,11 +12,15 @@ from anthology.core.model import (
     NEVER_CONSIDERED,
     Article,
     Block,
+    Code,
+    DefinitionList,
     Figure,
     Heading,
     ListBlock,
+    Math,
     Paragraph,
     Quote,
+    Table,
     block_xhtml,
 )
 from anthology.core.text import strip_tags
@@ -30,19 +34,54 @@ _RTL_LANGUAGES = frozenset(
 )
 
 
-def body_text(article: Article) -> str:
-    """The body as plain text, blocks separated by blank lines (no title or metadata)."""
-    parts = []
-    for block in article.body:
-        if isinstance(block, Paragraph | Heading):
-            parts.append(strip_tags(block.html))
-        elif isinstance(block, Quote):
-            parts.append("\n\n".join(strip_tags(p) for p in block.paragraphs))
-        elif isinstance(block, ListBlock):
-            parts.append("\n".join(strip_tags(i) for i in block.items))
-        elif isinstance(block, Figure) and block.caption:
-            parts.append(strip_tags(block.caption))
-    return "\n\n".join(p for p in parts if p.strip())
+def body_text(article: Article, line_breaks: bool = False) -> str:
+    """The body as plain text, blocks separated by blank lines (no title or metadata): code as
+    written, a table a row a line (cells between `` | ``), a nested list indented.
+
+    ``line_breaks`` keeps the line breaks inside paragraphs (the benchmark scores text so).
+    """
+    return "\n\n".join(
+        text for block in article.body if (text := block_text(block, line_breaks)).strip()
+    )
+
+
+def block_text(block: Block, line_breaks: bool = False) -> str:
+    """One block as plain text (see ``body_text``)."""
+
+    def plain(fragment: str) -> str:
+        return strip_tags(fragment.replace("<br/>", "\n") if line_breaks else fragment)
+
+    if isinstance(block, Paragraph | Heading):
+        return plain(block.html)
+    if isinstance(block, Quote):
+        paragraphs = [*block.paragraphs, *([block.attribution] if block.attribution else [])]
+        return "\n\n".join(plain(p) for p in paragraphs)
+    if isinstance(block, ListBlock):
+        return "\n".join(_list_lines(block, plain))
+    if isinstance(block, Code):
+        return block.text
+    if isinstance(block, Math):
+        return block.text
+    if isinstance(block, Table):
+        rows = [" | ".join(t for c in row if (t := plain(c.html).strip())) for row in block.rows]
+        caption = [plain(block.caption)] if block.caption else []
+        return "\n".join(caption + [r for r in rows if r])
+    if isinstance(block, DefinitionList):
+        return "\n".join(plain(text) for _, text in block.items)
+    if isinstance(block, Figure):
+        return "\n".join(plain(f) for f in (block.caption, block.credit) if f)
+    return ""
+
+
+def _list_lines(block: ListBlock, plain, indent: str = "") -> list[str]:
+    lines = []
+    nested = block.nested or (None,) * len(block.items)
+    for item, inner in zip(block.items, nested, strict=False):
+        if plain(item).strip():
+            lines.append(indent + plain(item))
+        if inner is not None:
+            lines.extend(_list_lines(inner, plain, indent + "  "))
+    return lines
 
 
 def _metadata_lines(article: Article) -> list[tuple[str, str]]:
@@ -151,6 +190,7 @@ def _markdown_inline(fragment: str) -> str:
     text = re.sub(r"</?(em|i)>", "*", fragment)
     text = re.sub(r"</?(strong|b)>", "**", text)
     text = re.sub(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', r"[\2](\1)", text, flags=re.S)
+    text = re.sub(r"</?(code|kbd|samp)>", "`", text)
     text = re.sub(r"<br\s*/?>", "  \n", text)
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
@@ -161,14 +201,62 @@ def _markdown_block(block: Block) -> str:
     if isinstance(block, Heading):
         return "#" * block.level + " " + _markdown_inline(block.html)
     if isinstance(block, Quote):
-        return "\n>\n".join("> " + _markdown_inline(p) for p in block.paragraphs)
+        lines = ["> " + _markdown_inline(p) for p in block.paragraphs]
+        if block.attribution:
+            lines.append("> \u2014\u2009" + _markdown_inline(block.attribution))
+        return "\n>\n".join(lines)
     if isinstance(block, ListBlock):
-        marks = (f"{n}." for n in range(1, len(block.items) + 1)) if block.ordered else None
+        return "\n".join(_markdown_list(block, ""))
+    if isinstance(block, Code):
+        fence = "```"
+        while fence in block.text:
+            fence += "`"
+        return f"{fence}{block.language}\n{block.text}\n{fence}"
+    if isinstance(block, Math):
+        return block.text
+    if isinstance(block, Table):
+        return _markdown_table(block)
+    if isinstance(block, DefinitionList):
         return "\n".join(
-            f"{next(marks) if marks else '-'} {_markdown_inline(item)}" for item in block.items
+            _markdown_inline(text) if kind == "dt" else ": " + _markdown_inline(text)
+            for kind, text in block.items
         )
     caption = _markdown_inline(block.caption) if block.caption else ""
+    if block.credit:
+        caption += (" " if caption else "") + _markdown_inline(block.credit)
     return f"![{block.alt}]({block.src})" + (f"\n\n*{caption}*" if caption else "")
+
+
+def _markdown_list(block: ListBlock, indent: str) -> list[str]:
+    lines = []
+    nested = block.nested or (None,) * len(block.items)
+    step = -1 if block.reversed else 1
+    for n, (item, inner) in enumerate(zip(block.items, nested, strict=False)):
+        mark = f"{block.start + n * step}." if block.ordered else "-"
+        lines.append(f"{indent}{mark} {_markdown_inline(item)}")
+        if inner is not None:
+            lines.extend(_markdown_list(inner, indent + " " * (len(mark) + 1)))
+    return lines
+
+
+def _markdown_table(block: Table) -> str:
+    """A pipe table; a table without a header row gets an empty one (Markdown needs one)."""
+    width = block.columns
+
+    def row(cells) -> str:
+        texts = []
+        for cell in cells:
+            text = _markdown_inline(cell.html).replace("  \n", " ").replace("|", "\\|")
+            texts.extend([text.strip()] + [""] * (cell.colspan - 1))
+        texts += [""] * (width - len(texts))
+        return "| " + " | ".join(texts) + " |"
+
+    rows = list(block.rows)
+    head = row(rows.pop(0)) if rows and all(c.header for c in rows[0]) else row(())
+    lines = [head, "|" + " --- |" * width, *(row(r) for r in rows)]
+    if block.caption:
+        lines.insert(0, _markdown_inline(block.caption) + "\n")
+    return "\n".join(lines)
 
 
 def _yaml(value: str) -> str:

@@ -86,11 +86,18 @@ def _without(article: Article, shared: set[str], site: str, seen: Counter[str]) 
             dropped.append(Dropped(strip_tags(block.html), reason(block.html)))
             continue
         if isinstance(block, ListBlock):
-            items = tuple(i for i in block.items if _key(i) not in shared)
+            nested = block.nested or (None,) * len(block.items)
+            kept = [
+                (i, n)
+                for i, n in zip(block.items, nested, strict=False)
+                if _key(i) not in shared or n
+            ]
+            items = tuple(i for i, _ in kept)
             dropped += [Dropped(strip_tags(i), reason(i)) for i in block.items if i not in items]
             if not items:
                 continue
-            block = replace(block, items=items)
+            nested = tuple(n for _, n in kept) if block.nested else ()
+            block = replace(block, items=items, nested=nested)
         body.append(block)
     if len(body) == len(article.body) and len(dropped) == len(article.dropped):
         return article

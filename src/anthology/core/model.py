@@ -1,8 +1,13 @@
 """The document model shared by every stage: blocks, articles, chapters, parts and the book.
 
 Inline content (``Paragraph.html``, ``Heading.html`` …) is a fragment of clean XHTML: escaped
-text with, at most, the inline elements ``em strong a abbr q sup sub br span``. The cleaners
-are the only producers of it and guarantee it; later stages never parse pages again.
+text with, at most, the inline elements ``em strong a abbr q sup sub br span`` and the literal
+ones ``code kbd samp var`` (whose text is never typographed). The cleaners are the only
+producers of it and guarantee it; later stages never parse pages again.
+
+Blocks that are not running text keep their own structure: ``Code`` holds verbatim text,
+``Table`` rows of cells, ``DefinitionList`` terms and definitions, ``Math`` a MathML element
+built from an allowlist.
 """
 
 from __future__ import annotations
@@ -54,29 +59,92 @@ class Heading:
 
 @dataclass(frozen=True)
 class Quote:
-    """A quotation set off from the text (one or more paragraphs)."""
+    """A quotation set off from the text (one or more paragraphs), with its attribution (the
+    page's ``<cite>`` or ``<footer>``) as inline XHTML."""
 
     paragraphs: tuple[str, ...]
+    attribution: str = ""
 
 
 @dataclass(frozen=True)
 class ListBlock:
-    """A bulleted or numbered list; each item is inline XHTML."""
+    """A bulleted or numbered list; each item is inline XHTML.
+
+    A numbered list counts from ``start`` (down when ``reversed``). ``nested`` is empty, or holds
+    for each item the list set inside it (None for an item without one).
+    """
 
     items: tuple[str, ...]
     ordered: bool = False
+    start: int = 1
+    reversed: bool = False
+    nested: tuple[ListBlock | None, ...] = ()
 
 
 @dataclass(frozen=True)
 class Figure:
-    """An image with its alternative text and caption; ``src`` is a path inside the edition."""
+    """An image with its alternative text, caption and credit (inline XHTML); ``src`` is a path
+    inside the edition."""
 
     src: str
     alt: str = ""
     caption: str = ""
+    credit: str = ""
 
 
-Block = Paragraph | Heading | Quote | ListBlock | Figure
+@dataclass(frozen=True)
+class Code:
+    """Preformatted code or other literal text: kept verbatim (plain text, lines joined by
+    ``\\n``; indentation, blank lines, straight quotes and ``--`` as written)."""
+
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: inline XHTML, whether it is a header cell, and its spans."""
+
+    html: str
+    header: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table: rows of cells (header rows first when the page marks them) and a caption."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+
+    @property
+    def columns(self) -> int:
+        """The widest row's columns, spans counted."""
+        return max((sum(c.colspan for c in row) for row in self.rows), default=0)
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    """Terms and their definitions in page order: ``("dt" | "dd", inline XHTML)`` pairs, starting
+    with a term and ending with a definition."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Math:
+    """A displayed formula: a MathML ``<math>`` element (allowlisted elements and attributes,
+    serialized with its namespace) and its text for readers that cannot show it."""
+
+    mathml: str
+    text: str = ""
+
+
+Block = Paragraph | Heading | Quote | ListBlock | Figure | Code | Table | DefinitionList | Math
+
+# Tables with more columns than this are set in smaller type (class ``table-wide``).
+WIDE_TABLE_COLUMNS = 4
 
 
 @dataclass(frozen=True)
@@ -124,26 +192,58 @@ class Article:
 
 
 def block_fragments(block: Block) -> tuple[str, ...]:
-    """The inline XHTML fragments of a block: its text, its paragraphs or items, a caption."""
+    """The inline XHTML fragments of a block: its text, its paragraphs or items, a caption.
+
+    Code and formulas give their text, escaped: they count as words but are never changed
+    (``map_fragments`` leaves them alone).
+    """
     if isinstance(block, Paragraph | Heading):
         return (block.html,)
     if isinstance(block, Quote):
-        return block.paragraphs
+        return block.paragraphs + ((block.attribution,) if block.attribution else ())
     if isinstance(block, ListBlock):
-        return block.items
-    return (block.caption,)
+        inner = tuple(f for n in block.nested if n is not None for f in block_fragments(n))
+        return block.items + inner
+    if isinstance(block, Code):
+        return (html.escape(block.text, quote=False),)
+    if isinstance(block, Math):
+        return (html.escape(block.text, quote=False),) if block.text else ()
+    if isinstance(block, Table):
+        cells = tuple(cell.html for row in block.rows for cell in row)
+        return ((block.caption,) if block.caption else ()) + cells
+    if isinstance(block, DefinitionList):
+        return tuple(text for _, text in block.items)
+    return tuple(f for f in (block.caption, block.credit) if f)
 
 
 def map_fragments(block: Block, change) -> Block:
     """``block`` with ``change`` applied to each of its inline fragments (those of
-    ``block_fragments``) and to a figure's alternative text."""
+    ``block_fragments``) and to a figure's alternative text; code and formulas stay as they
+    are."""
     if isinstance(block, Paragraph | Heading):
         return replace(block, html=change(block.html))
     if isinstance(block, Quote):
-        return replace(block, paragraphs=tuple(map(change, block.paragraphs)))
+        return replace(
+            block,
+            paragraphs=tuple(map(change, block.paragraphs)),
+            attribution=change(block.attribution) if block.attribution else "",
+        )
     if isinstance(block, ListBlock):
-        return replace(block, items=tuple(map(change, block.items)))
-    return replace(block, caption=change(block.caption), alt=change(block.alt))
+        nested = tuple(n if n is None else map_fragments(n, change) for n in block.nested)
+        return replace(block, items=tuple(map(change, block.items)), nested=nested)
+    if isinstance(block, Code | Math):
+        return block
+    if isinstance(block, Table):
+        rows = tuple(tuple(replace(c, html=change(c.html)) for c in row) for row in block.rows)
+        return replace(block, rows=rows, caption=change(block.caption) if block.caption else "")
+    if isinstance(block, DefinitionList):
+        return replace(block, items=tuple((kind, change(text)) for kind, text in block.items))
+    return replace(
+        block,
+        caption=change(block.caption),
+        alt=change(block.alt),
+        credit=change(block.credit) if block.credit else "",
+    )
 
 
 def block_xhtml(
@@ -159,16 +259,76 @@ def block_xhtml(
         return f"<h{level}{id_attribute}>{block.html}</h{level}>"
     if isinstance(block, Quote):
         inner = "".join(f"<p>{p}</p>" for p in block.paragraphs)
+        if block.attribution:
+            inner += f'<footer class="quote-attribution">{block.attribution}</footer>'
         return f"<blockquote>{inner}</blockquote>"
     if isinstance(block, ListBlock):
-        tag = "ol" if block.ordered else "ul"
-        return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in block.items) + f"</{tag}>"
+        return _list_xhtml(block)
     if isinstance(block, Figure):
         src = image_href(block.src) if image_href else block.src
-        caption = f"<figcaption>{block.caption}</figcaption>" if block.caption else ""
+        caption = block.caption
+        if block.credit:
+            credit = f'<span class="figure-credit">{block.credit}</span>'
+            caption += (" " if caption else "") + credit
+        caption = f"<figcaption>{caption}</figcaption>" if caption else ""
         alt = html.escape(block.alt, quote=True)
         return f'<figure><img src="{html.escape(src, quote=True)}" alt="{alt}"/>{caption}</figure>'
+    if isinstance(block, Code):
+        language = html.escape(block.language, quote=True)
+        attribute = f' class="language-{language}"' if language else ""
+        text = html.escape(block.text, quote=False)
+        return f'<pre class="code"><code{attribute}>{text}</code></pre>'
+    if isinstance(block, Table):
+        return _table_xhtml(block)
+    if isinstance(block, DefinitionList):
+        return "<dl>" + "".join(f"<{k}>{text}</{k}>" for k, text in block.items) + "</dl>"
+    if isinstance(block, Math):
+        return f'<div class="math-display">{block.mathml}</div>'
     raise TypeError(f"unknown block {block!r}")
+
+
+def _list_xhtml(block: ListBlock) -> str:
+    tag = "ol" if block.ordered else "ul"
+    attributes = ""
+    if block.ordered and block.start != 1:
+        attributes += f' start="{block.start}"'
+    if block.ordered and block.reversed:
+        attributes += ' reversed="reversed"'
+    nested = block.nested or (None,) * len(block.items)
+    items = "".join(
+        f"<li>{item}{_list_xhtml(inner) if inner is not None else ''}</li>"
+        for item, inner in zip(block.items, nested, strict=False)
+    )
+    return f"<{tag}{attributes}>{items}</{tag}>"
+
+
+def _table_xhtml(block: Table) -> str:
+    wide = ' class="table-wide"' if block.columns > WIDE_TABLE_COLUMNS else ""
+    caption = f"<caption>{block.caption}</caption>" if block.caption else ""
+    head_rows = 0
+    for row in block.rows[:-1]:
+        if not all(cell.header for cell in row):
+            break
+        head_rows += 1
+
+    def row_xhtml(row: tuple[Cell, ...], in_head: bool) -> str:
+        cells = []
+        for cell in row:
+            tag = "th" if cell.header else "td"
+            spans = ""
+            if cell.colspan > 1:
+                spans += f' colspan="{cell.colspan}"'
+            if cell.rowspan > 1:
+                spans += f' rowspan="{cell.rowspan}"'
+            if cell.header:
+                spans += ' scope="col"' if in_head else ' scope="row"'
+            cells.append(f"<{tag}{spans}>{cell.html}</{tag}>")
+        return "<tr>" + "".join(cells) + "</tr>"
+
+    head = "".join(row_xhtml(r, True) for r in block.rows[:head_rows])
+    body = "".join(row_xhtml(r, False) for r in block.rows[head_rows:])
+    head = f"<thead>{head}</thead>" if head else ""
+    return f"<table{wide}>{caption}{head}<tbody>{body}</tbody></table>"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from anthology.core.model import Article, Figure, block_fragments
+from anthology.core.model import Article, Code, Figure, Math, block_fragments
 from anthology.core.text import strip_tags
 
 # Words that say nothing about a topic. scikit-learn's English list (Glasgow's stop words),
@@ -37,6 +37,8 @@ def article_text(article: Article) -> str:
     """The article as plain text: title, standfirst, then every block, one per line."""
     lines = [article.title, article.standfirst]
     for block in article.body:
+        if isinstance(block, Code | Math):
+            continue  # program text and formulas are not what an article is about
         fragments = block_fragments(block)
         if isinstance(block, Figure):
             fragments = (block.caption,)

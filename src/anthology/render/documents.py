@@ -6,7 +6,6 @@ HTML. Links are written through ``href(target, anchor)``, which each medium supp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from anthology.core.model import (
     Heading,
     block_xhtml,
 )
+from anthology.render.printing import for_print
 
 _NUMBER_WORDS = [
     "One",
@@ -229,9 +229,10 @@ def print_html(
     """
     if pages is None:
         pages = {e.id: "000, 000" for e in book.index}
-    # On paper a term's mark leads to its glossary entry (there are no popup notes).
+    # On paper a term's mark leads to its glossary entry (there are no popup notes); links,
+    # code, formulas and citation numbers are set for paper (printing.py).
     blocks = {
-        chapter.id: links_as_notes(
+        chapter.id: for_print(
             blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
         )
         for chapter in book.chapters
@@ -247,23 +248,6 @@ def print_html(
         href=lambda target, anchor=None: f"#{anchor or target}",
         **apparatus(book),
     )
-
-
-_EXTERNAL_LINK = re.compile(r'<a href="((?:https?|mailto):[^"]*)">(.*?)</a>', re.S)
-
-
-def links_as_notes(body: str) -> str:
-    """Paper cannot click: each external link keeps its text and gains a footnote with its URL."""
-
-    def note(match: re.Match[str]) -> str:
-        url, text = match.group(1), match.group(2)
-        shown = url.removeprefix("mailto:")
-        return (
-            f'<a class="external-link" href="{url}">{text}</a>'
-            f'<span class="link-note">{shown}</span>'
-        )
-
-    return _EXTERNAL_LINK.sub(note, body)
 
 
 def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None) -> str:

@@ -134,6 +134,9 @@ def _furniture_reason(element: etree._Element) -> str:
     if name in _FURNITURE_TAGS:
         if name == "header" and element.find(".//p") is not None and class_hint(element) > 0:
             return ""
+        parent = element.getparent()
+        if name == "footer" and parent is not None and parent.tag == "blockquote":
+            return ""  # a quotation's attribution (``<footer>— <cite>Name</cite></footer>``)
         return _FURNITURE_TAGS[name]
     if name in ("body", "html", "main", "article", "figure", "figcaption", "img", "picture"):
         return ""

@@ -100,3 +100,35 @@ def same_text(a: str, b: str) -> bool:
         return re.sub(r"\W+", " ", s).strip().casefold()
 
     return bool(a and b) and norm(a) == norm(b)
+
+
+# Literal text inside running text, never typographed: web addresses (with a scheme, or starting
+# "www."), e-mail addresses. A trailing full stop, comma or closing bracket is the sentence's.
+LITERAL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'\u201c\u201d\u2018\u2019]+"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
+    re.I,
+)
+_LITERAL_TAIL = re.compile(r"[.,;:!?)\]]+$")
+
+
+def smarten_literal_aware(raw: str, before: str, after: str) -> str:
+    """``smarten_piece`` for a text node that may hold addresses: those stay as written."""
+    spans = []
+    for match in LITERAL.finditer(raw):
+        tail = _LITERAL_TAIL.search(match.group())
+        end = match.end() - (len(tail.group()) if tail else 0)
+        if end > match.start():
+            spans.append((match.start(), end))
+    if not spans:
+        return smarten_piece(raw, before, after)
+    out, position = [], 0
+    for start, end in spans:
+        if start > position:
+            previous = raw[position - 1] if position else before
+            out.append(smarten_piece(raw[position:start], previous, raw[start]))
+        out.append(XML_FORBIDDEN.sub("", raw[start:end]))
+        position = end
+    if position < len(raw):
+        out.append(smarten_piece(raw[position:], raw[position - 1], after))
+    return "".join(out)

@@ -17,7 +17,16 @@ from anthology.clean.html.walker import Out
 from anthology.clean.metadata import parse_date
 from anthology.clean.rules import Rules
 from anthology.core.errors import SourceError
-from anthology.core.model import Block, Dropped, Figure, Heading, ListBlock, Paragraph, Quote
+from anthology.core.model import (
+    Block,
+    Code,
+    Dropped,
+    Figure,
+    Heading,
+    Paragraph,
+    Quote,
+    block_fragments,
+)
 from anthology.sources import Page
 
 MIN_ARTICLE_CHARS = 120  # less body text than this is not an article
@@ -49,7 +58,7 @@ def tidy_blocks(out: Out, meta: Meta, rules: Rules) -> list[Block]:
         if (
             len(text) <= SHORT_LINE
             and rules.furniture.matches(text)
-            and not isinstance(block, Figure)
+            and not isinstance(block, Figure | Code)
         ):
             out.dropped.append(Dropped(text, rules.furniture.name))
             continue
@@ -81,11 +90,11 @@ def block_text(block: Block) -> str:
     """A block's plain text (items and paragraphs one a line)."""
     if isinstance(block, Paragraph | Heading):
         return inline_text(block.html)
-    if isinstance(block, Quote):
-        return "\n".join(inline_text(p) for p in block.paragraphs)
-    if isinstance(block, ListBlock):
-        return "\n".join(inline_text(i) for i in block.items)
-    return inline_text(block.caption)
+    if isinstance(block, Code):
+        return block.text
+    if isinstance(block, Figure):
+        return inline_text(block.caption)
+    return "\n".join(inline_text(f) for f in block_fragments(block))
 
 
 def _link_only(inline: str) -> bool:

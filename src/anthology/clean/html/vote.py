@@ -617,8 +617,10 @@ def _prune(
                 # piece stays hidden, for the never-content pass to remove
                 _unhide(child, show=holds[child] >= 0.5 * total)
                 sweep(child)
-            elif (element in own and child.tag not in BLOCK_TAGS) or (
-                _has_image(child) and child.get(_NUMBER) in ours
+            elif (
+                (element in own and child.tag not in BLOCK_TAGS)
+                or (_has_image(child) and child.get(_NUMBER) in ours)
+                or child.tag == "math"  # a formula set between the kept paragraphs
             ):
                 child.attrib.pop(_NUMBER, None)
             else:
@@ -631,7 +633,10 @@ def _prune(
 def _unhide(element: etree._Element, show: bool) -> None:
     """An element holding kept text shows: a wrapper our never-content pass would remove is
     renamed, and what hides it goes (a page's script shows it; the classifier weighed that)."""
-    if element.tag in _WRAPPERS_TO_KEEP:
+    parent = element.getparent()
+    if element.tag in _WRAPPERS_TO_KEEP and not (
+        element.tag == "footer" and parent is not None and parent.tag == "blockquote"
+    ):  # a quotation's footer is its attribution
         element.tag = "div"
     attrs = element.attrib
     attrs.pop(_NUMBER, None)

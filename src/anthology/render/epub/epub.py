@@ -237,6 +237,8 @@ def _add_documents(
         item.content = _strip_comments(page.encode("utf-8"))
         if doc.kind == "nav":
             item.properties.append("nav")
+        if "http://www.w3.org/1998/Math/MathML" in doc.body:
+            item.properties.append("mathml")  # a document holding MathML says so (OPF)
         package.add_item(item)
         items[doc.id] = item
     return items

@@ -56,8 +56,11 @@ def _marker(label: str):
 def _segments(element, top, keyed):
     """(node, "text" | "tail") for the block's own text, skipping blocks nested inside it.
 
-    A void element (``<br>``, ``<img>``) has no text to hold a marker (epubcheck RSC-005).
+    A void element (``<br>``, ``<img>``) has no text to hold a marker (epubcheck RSC-005), nor
+    has a formula (MathML holds no XHTML).
     """
+    if local_name(element.tag) == "math":
+        return
     if local_name(element.tag) not in VOID_ELEMENTS:
         yield element, "text"
     for child in element:
