@@ -57,6 +57,8 @@ def test_code_is_kept_verbatim(article: Article) -> None:
         "",
         "    for boat in boats:",
         '        total += 1  # "one more" -> next',
+        '        log.write(f"{boat.name} passed at {boat.time:%H:%M} going {boat.direction} '
+        'with {boat.crew} aboard")',
         "    return total",
     ]
 
@@ -171,3 +173,23 @@ def test_a_table_of_one_cell_is_text() -> None:
 
 def test_path_is_the_fixture() -> None:
     assert isinstance(PAGE, Path) and PAGE.is_file()
+
+
+def test_a_wide_table_is_marked_and_a_list_counting_down_has_its_start() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} of the article says something long enough to be kept as the "
+        f"article's own text, with a sentence that ends properly.</p>"
+        for n in range(6)
+    )
+    row = "".join(f"<td>Lock {n}, {n * 3} boats</td>" for n in range(6))
+    article = _clean_text(
+        "wide.html",
+        f"<html><head><title>Wide</title></head><body><article><h1>Wide</h1>{body}"
+        f"<table><tr>{row}</tr><tr>{row}</tr></table>"
+        "<ol reversed><li>Third place</li><li>Second place</li><li>First place</li></ol>"
+        "</article></body></html>",
+    )
+    assert block_xhtml(_one(article, Table)).startswith('<table class="table-wide">')
+    countdown = _one(article, ListBlock)
+    assert countdown.reversed and countdown.start == 3
+    assert block_xhtml(countdown).startswith('<ol start="3" reversed="reversed">')

@@ -9,6 +9,7 @@ from anthology.render.printing import (
     link_policy,
     links_as_notes,
     math_as_text,
+    number_lists,
     wrap_code,
 )
 
@@ -58,8 +59,10 @@ def test_long_code_lines_wrap_with_a_continuation_mark() -> None:
     lines = out.split("\n")
     assert lines[0].endswith('x = "a" -&gt; b')
     assert all(CONTINUATION in row for row in lines[2:])
-    text = "".join(row.split("</span>")[-1] for row in lines[1:]).removesuffix("</code></pre>")
+    text = "".join(row.split("</span> ")[-1] for row in lines[1:]).removesuffix("</code></pre>")
     assert text == line  # nothing lost or added but the marks
+    indented = wrap_code(f'<pre class="code"><code>    {line}</code></pre>', columns=40)
+    assert all(row.startswith("    <span") for row in indented.split("\n")[1:])
 
 
 def test_formulas_print_as_their_text() -> None:
@@ -77,3 +80,17 @@ def test_citation_numbers_are_held_together() -> None:
     assert '<span class="citation">[12]</span>' in out
     assert '<span class="citation">[3, 4]</span>' in out
     assert 'href="x[1]"' in out
+
+
+def test_a_run_of_labels_in_a_sentence_leaves_the_sentence_whole() -> None:
+    body = (
+        '<p>In the survey [<a href="https://pubmed.example.org/1">PubMed</a>] '
+        '[<a href="https://scholar.example.org/?q=1">Google Scholar</a>], or later.</p>'
+    )
+    assert links_as_notes(body) == "<p>In the survey, or later.</p>"
+
+
+def test_numbered_lists_carry_their_start_to_paper() -> None:
+    out = number_lists('<ol start="3"><li>a</li></ol><ol start="2" reversed="reversed"><li>b')
+    assert '<ol start="3" style="counter-reset: list-item 2">' in out
+    assert 'class="count-down" style="counter-reset: list-item 3"' in out

@@ -7,6 +7,8 @@
   lines ``pre-wrap`` breaks).
 - Formulas: WeasyPrint does not lay out MathML; a formula prints as its text.
 - Citation numbers (``[12]``, ``[3, 4]``) never break across a line.
+- Numbered lists that start elsewhere than 1, or count down, say so in a way WeasyPrint reads
+  (it ignores ``start`` and ``reversed``).
 """
 
 from __future__ import annotations
@@ -57,11 +59,13 @@ def _label_key(text: str) -> str:
 
 
 _LINK = re.compile(r'<a href="((?:https?|mailto):[^"]*)">(.*?)</a>', re.S)
-# A run of links standing together, each perhaps in brackets, between separators.
-_RUN = re.compile(
-    r'(?:[ \u00a0]*[\[(]?[ \u00a0]*<a href="(?:https?|mailto):[^"]*">[^<]{1,60}</a>'
-    r"[ \u00a0]*[\])]?[,;|/\u00b7]?)+"
+# A run of links standing together, each perhaps in brackets, between separators (a comma or
+# full stop after the run is the sentence's, and stays).
+_ITEM = (
+    r'[ \u00a0]*[\[(]?[ \u00a0]*<a href="(?:https?|mailto):[^"]*">[^<]{1,60}</a>'
+    r"[ \u00a0]*[\])]?"
 )
+_RUN = re.compile(rf"{_ITEM}(?:[,;|/\u00b7]?{_ITEM})*")
 
 
 def links_as_notes(body: str, policy: LinkPolicy | None = None) -> str:
@@ -117,16 +121,19 @@ _CODE = re.compile(r'(<pre class="code"><code[^>]*>)(.*?)(</code></pre>)', re.S)
 
 
 def wrap_code(body: str, columns: int = CODE_COLUMNS) -> str:
-    """Code blocks with each line longer than ``columns`` broken, the continuation marked."""
+    """Code blocks with each line longer than ``columns`` broken; a continued line keeps the
+    line's indentation and starts with a mark."""
 
     def wrap(match: re.Match[str]) -> str:
         text = html.unescape(match.group(2))
         lines = []
         for line in text.split("\n"):
-            pieces = _wrap_line(line.expandtabs(4), columns)
+            line = line.expandtabs(4)
+            indent = line[: min(len(line) - len(line.lstrip(" ")), columns // 2)]
+            pieces = _wrap_line(line, columns, len(indent) + 2)
             lines.append(html.escape(pieces[0], quote=False))
             lines.extend(
-                f'<span class="code-continued" aria-hidden="true">{CONTINUATION}</span>'
+                f'{indent}<span class="code-continued" aria-hidden="true">{CONTINUATION}</span> '
                 + html.escape(piece, quote=False)
                 for piece in pieces[1:]
             )
@@ -135,9 +142,9 @@ def wrap_code(body: str, columns: int = CODE_COLUMNS) -> str:
     return _CODE.sub(wrap, body)
 
 
-def _wrap_line(line: str, columns: int) -> list[str]:
-    """A line in pieces of at most ``columns`` (continuations two columns shorter, for the
-    mark), broken after a space or punctuation where one lies in the last third."""
+def _wrap_line(line: str, columns: int, lead: int) -> list[str]:
+    """A line in pieces of at most ``columns`` (continuations ``lead`` columns shorter, for the
+    indentation and the mark), broken after a space or punctuation in the last third."""
     pieces = []
     width = columns
     while len(line) > width:
@@ -145,7 +152,7 @@ def _wrap_line(line: str, columns: int) -> list[str]:
         cut = cut + 1 if cut > 0 else width
         pieces.append(line[:cut])
         line = line[cut:]
-        width = columns - 2
+        width = columns - lead
     pieces.append(line)
     return pieces
 
@@ -170,6 +177,24 @@ def keep_citations_whole(body: str) -> str:
     return "".join(parts)
 
 
+_NUMBERED = re.compile(r'<ol start="(-?\d+)"( reversed="reversed")?>|<ol reversed="reversed">')
+
+
+def number_lists(body: str) -> str:
+    """Each ``<ol>`` with a ``start`` (the model always gives one to a list counting down) sets
+    its counter so that its first item bears that number."""
+
+    def counter(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group()
+        start, down = int(match.group(1)), bool(match.group(2))
+        reset = start + 1 if down else start - 1
+        kind = ' class="count-down"' if down else ""
+        return f'{match.group()[:-1]}{kind} style="counter-reset: list-item {reset}">'
+
+    return _NUMBERED.sub(counter, body)
+
+
 def for_print(body: str) -> str:
     """A chapter's XHTML as the print edition sets it."""
-    return keep_citations_whole(links_as_notes(wrap_code(math_as_text(body))))
+    return number_lists(keep_citations_whole(links_as_notes(wrap_code(math_as_text(body)))))

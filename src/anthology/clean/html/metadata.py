@@ -140,9 +140,9 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
         props.get("application-name"),
         props.get("dc.publisher"),
     )
-    meta.url = _first(
-        _http(ld.get("url")), _http(props.get("og:url")), _http(_canonical(found.links))
-    )
+    # An address is literal text: never typographed ("?ref=" is not a lost hyphen).
+    urls = (_http(ld.get("url")), _http(props.get("og:url")), _http(_canonical(found.links)))
+    meta.url = next((url[:2000] for url in urls if url), "")
     site = SiteName.of(
         [
             ld.get("publication"),

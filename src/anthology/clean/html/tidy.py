@@ -25,6 +25,7 @@ from anthology.core.model import (
     Heading,
     Paragraph,
     Quote,
+    Table,
     block_fragments,
 )
 from anthology.sources import Page
@@ -58,7 +59,7 @@ def tidy_blocks(out: Out, meta: Meta, rules: Rules) -> list[Block]:
         if (
             len(text) <= SHORT_LINE
             and rules.furniture.matches(text)
-            and not isinstance(block, Figure | Code)
+            and not isinstance(block, Figure | Code | Table)
         ):
             out.dropped.append(Dropped(text, rules.furniture.name))
             continue

@@ -271,11 +271,13 @@ class Walker:
         if not items:
             return None
         ordered = tag.name == "ol"
+        backwards = ordered and tag.has_attr("reversed")
         return ListBlock(
             tuple(items),
             ordered=ordered,
-            start=_list_start(tag) if ordered else 1,
-            reversed=ordered and tag.has_attr("reversed"),
+            # a list counting down starts, unless it says otherwise, at its number of items
+            start=_list_start(tag, len(items) if backwards else 1) if ordered else 1,
+            reversed=backwards,
             nested=tuple(nested) if any(n is not None for n in nested) else (),
         )
 
@@ -689,11 +691,11 @@ def _nested(block: ListBlock) -> tuple[ListBlock | None, ...]:
     return block.nested or (None,) * len(block.items)
 
 
-def _list_start(tag: Tag) -> int:
+def _list_start(tag: Tag, default: int) -> int:
     value = tag.get("start")
     if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,6}\s*", value):
         return int(value)
-    return 1
+    return default
 
 
 def _span(value) -> int:
