@@ -193,3 +193,19 @@ def test_a_wide_table_is_marked_and_a_list_counting_down_has_its_start() -> None
     countdown = _one(article, ListBlock)
     assert countdown.reversed and countdown.start == 3
     assert block_xhtml(countdown).startswith('<ol start="3" reversed="reversed">')
+
+
+def test_a_numbered_list_in_a_text_dump_keeps_its_first_number() -> None:
+    from anthology.clean.text import clean_text
+
+    text = (
+        "The lock\n\nThe keeper counts every boat through the lock and writes the number in a "
+        "ledger each evening.\n\n3. Close the bottom gates.\n4. Open the top paddles.\n\n"
+        "That is how the passage ends, and the keeper goes back to the ledger.\n"
+    )
+    page = Page(
+        path=PAGE.parent / "t.txt", name="t.txt", shown="sources/t.txt", kind="text", text=text
+    )
+    article = clean_text(page, default_rules())
+    steps = _one(article, ListBlock)
+    assert steps.ordered and steps.start == 3 and steps.items[0] == "Close the bottom gates."

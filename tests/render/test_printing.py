@@ -4,7 +4,6 @@ citation numbers held together."""
 from __future__ import annotations
 
 from anthology.render.printing import (
-    CONTINUATION,
     keep_citations_whole,
     link_policy,
     links_as_notes,
@@ -58,8 +57,8 @@ def test_long_code_lines_wrap_with_a_continuation_mark() -> None:
     out = wrap_code(body, columns=40)
     lines = out.split("\n")
     assert lines[0].endswith('x = "a" -&gt; b')
-    assert all(CONTINUATION in row for row in lines[2:])
-    text = "".join(row.split("</span> ")[-1] for row in lines[1:]).removesuffix("</code></pre>")
+    assert all('<span class="code-continued"></span>' in row for row in lines[2:])
+    text = "".join(row.split("</span>")[-1] for row in lines[1:]).removesuffix("</code></pre>")
     assert text == line  # nothing lost or added but the marks
     indented = wrap_code(f'<pre class="code"><code>    {line}</code></pre>', columns=40)
     assert all(row.startswith("    <span") for row in indented.split("\n")[1:])
@@ -71,7 +70,7 @@ def test_formulas_print_as_their_text() -> None:
         'display="block" alttext="E = m c^2"><mi>E</mi></math></div>'
     )
     assert math_as_text(body) == (
-        '<div class="math-display"><code class="math-text">E = m c^2</code></div>'
+        '<div class="math-display"><code class="math-text" data-text="E = m c^2"></code></div>'
     )
 
 

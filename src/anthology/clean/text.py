@@ -286,7 +286,9 @@ def _read_body(lines: list[_Line]) -> list[Block]:
             while index < len(kept) and pattern.match(kept[index].text):
                 items.append(to_html(pattern.sub("", smarten(kept[index].text), count=1)))
                 index += 1
-            blocks.append(ListBlock(tuple(items), ordered=ordered))
+            # a numbered list counts from its first number ("3. Close the gates")
+            start = int(re.match(r"\d+", text).group()) if ordered else 1
+            blocks.append(ListBlock(tuple(items), ordered=ordered, start=start))
             continue
         if _is_heading(text, previous, index, len(kept)):
             blocks.append(Heading(to_html(text)))

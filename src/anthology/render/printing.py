@@ -23,7 +23,6 @@ from importlib import resources
 # Columns a line of code may take on the narrowest measure the print looks set at (an A5 page,
 # code at 0.8 of the text size); ``pre-wrap`` still breaks, unmarked, what a narrower page cuts.
 CODE_COLUMNS = 60
-CONTINUATION = "\u21aa"  # ↪, in the monospace face
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,8 @@ _CODE = re.compile(r'(<pre class="code"><code[^>]*>)(.*?)(</code></pre>)', re.S)
 
 def wrap_code(body: str, columns: int = CODE_COLUMNS) -> str:
     """Code blocks with each line longer than ``columns`` broken; a continued line keeps the
-    line's indentation and starts with a mark."""
+    line's indentation and starts with a mark (generated content, so that the page map counts
+    the same characters as in the EPUB)."""
 
     def wrap(match: re.Match[str]) -> str:
         text = html.unescape(match.group(2))
@@ -133,8 +133,7 @@ def wrap_code(body: str, columns: int = CODE_COLUMNS) -> str:
             pieces = _wrap_line(line, columns, len(indent) + 2)
             lines.append(html.escape(pieces[0], quote=False))
             lines.extend(
-                f'{indent}<span class="code-continued" aria-hidden="true">{CONTINUATION}</span> '
-                + html.escape(piece, quote=False)
+                f'{indent}<span class="code-continued"></span>' + html.escape(piece, quote=False)
                 for piece in pieces[1:]
             )
         return match.group(1) + "\n".join(lines) + match.group(3)
@@ -161,8 +160,12 @@ _MATH = re.compile(r'<math [^>]*?alttext="([^"]*)"[^>]*>.*?</math>', re.S)
 
 
 def math_as_text(body: str) -> str:
-    """Each formula as its text (TeX or the formula's characters), in the monospace face."""
-    return _MATH.sub(lambda m: f'<code class="math-text">{m.group(1)}</code>', body)
+    """Each formula as its text (TeX or the formula's characters), in the monospace face.
+
+    The text is generated content, as the continuation marks are: the page map counts only the
+    text both editions hold (the EPUB's MathML is not counted either).
+    """
+    return _MATH.sub(lambda m: f'<code class="math-text" data-text="{m.group(1)}"></code>', body)
 
 
 _CITATION = re.compile(r"\[\d{1,4}(?:[,\u2013\u2014-][ \u00a0]?\d{1,4})*\]")
