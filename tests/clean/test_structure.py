@@ -209,3 +209,25 @@ def test_a_numbered_list_in_a_text_dump_keeps_its_first_number() -> None:
     article = clean_text(page, default_rules())
     steps = _one(article, ListBlock)
     assert steps.ordered and steps.start == 3 and steps.items[0] == "Close the bottom gates."
+
+
+def test_a_list_whose_items_carry_their_numbers_is_numbered_by_the_book() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} of the article says something long enough to be kept as the "
+        f"article's own text, with a sentence that ends properly.</p>"
+        for n in range(6)
+    )
+    items = "".join(
+        f"<li><strong>{n}.</strong>The {word} goes through the lock.</li>"
+        for n, word in ((4, "fish"), (5, "boat"), (6, "barge"))
+    )
+    figures = "<ul><li>3.5 million boats a year</li><li>4.5 million people</li></ul>"
+    article = _clean_text(
+        "numbers.html",
+        f"<html><head><title>Numbers</title></head><body><article><h1>Numbers</h1>{body}"
+        f"<ul>{items}</ul>{figures}</article></body></html>",
+    )
+    steps, amounts = [b for b in article.body if isinstance(b, ListBlock)]
+    assert steps.ordered and steps.start == 4
+    assert steps.items[0] == "The fish goes through the lock."
+    assert not amounts.ordered and amounts.items[0] == "3.5 million boats a year"

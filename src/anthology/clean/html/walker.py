@@ -272,11 +272,18 @@ class Walker:
             return None
         ordered = tag.name == "ol"
         backwards = ordered and tag.has_attr("reversed")
+        # a list counting down starts, unless it says otherwise, at its number of items
+        start = _list_start(tag, len(items) if backwards else 1) if ordered else 1
+        numbered = _numbered_items(items)
+        if numbered is not None and not backwards:
+            # Items that carry their own numbers ("1.", "2." …, set as text by the page): the
+            # list is numbered from the first, and the numbers are the book's, not the text's.
+            first, items = numbered
+            ordered, start = True, first
         return ListBlock(
             tuple(items),
             ordered=ordered,
-            # a list counting down starts, unless it says otherwise, at its number of items
-            start=_list_start(tag, len(items) if backwards else 1) if ordered else 1,
+            start=start,
             reversed=backwards,
             nested=tuple(nested) if any(n is not None for n in nested) else (),
         )
@@ -689,6 +696,33 @@ def _nearest_list(tag: Tag) -> Tag | None:
 
 def _nested(block: ListBlock) -> tuple[ListBlock | None, ...]:
     return block.nested or (None,) * len(block.items)
+
+
+# An item's own number at its start: "1." or "1)" (perhaps inside <strong>), then its text.
+_ITEM_NUMBER = re.compile(
+    r"^((?:<(?:em|strong)>)*)\s*(\d{1,4})[.)](?:\s+|(?=[^\d\s]))((?:</(?:em|strong)>)*)\s*"
+)
+_EMPTY_ELEMENT = re.compile(r"<(em|strong)></\1>")
+
+
+def _numbered_items(items: list[str]) -> tuple[int, list[str]] | None:
+    """The first number and the items without their numbers, when every item of a list of two
+    or more starts with the next number; None otherwise."""
+    if len(items) < 2:
+        return None
+    matches = [_ITEM_NUMBER.match(item) for item in items]
+    if not all(matches):
+        return None
+    numbers = [int(m.group(2)) for m in matches if m]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return None
+    stripped = []
+    for item, match in zip(items, matches, strict=True):
+        rest = match.group(1) + match.group(3) + item[match.end() :]
+        stripped.append(_EMPTY_ELEMENT.sub("", rest).strip())
+    if not all(inline_text(item) for item in stripped):
+        return None
+    return numbers[0], stripped
 
 
 def _list_start(tag: Tag, default: int) -> int:
