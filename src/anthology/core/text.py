@@ -180,11 +180,11 @@ def _language_head(language: str) -> str:
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 # French sets a no-break space inside « » and before : ; ! ? (a narrow one before ; ! ?).
 NNBSP = "\u202f"
-_FRENCH_AFTER_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
-_FRENCH_BEFORE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
-_FRENCH_SPACED_MARK = re.compile(r"[ \u00a0\u202f]+([;!?])")
+_FRENCH_AFTER_GUILLEMET = re.compile(r"«[ \u00a0\u2009\u202f]*")
+_FRENCH_BEFORE_GUILLEMET = re.compile(r"[ \u00a0\u2009\u202f]*»")
+_FRENCH_SPACED_MARK = re.compile(r"[ \u00a0\u2009\u202f]+([;!?])")
 _FRENCH_BARE_MARK = re.compile(r"(?<=[^\W\d_]|[»)])([;!?]+)(?=[ \u00a0)»]|$)")
-_FRENCH_COLON = re.compile(r"[ \u00a0\u202f]+:(?=[ \u00a0]|$)")
+_FRENCH_COLON = re.compile(r"[ \u00a0\u2009\u202f]+:(?=[ \u00a0]|$)")
 
 
 def needs_localising(language: str) -> bool:

@@ -57,6 +57,7 @@ def _environment():
         source_line=source_line,
         long_date=long_date,
         chapter_attributes=chapter_attributes,
+        isolated=isolated,
         version=__version__,
     )
     return env
@@ -312,11 +313,23 @@ def chapter_attributes(chapter: Chapter, book: Book) -> Markup:
     return Markup(attributes)
 
 
-def source_line(article: Article, language: str = "en") -> str:
-    """Publication and date as one line: ``The Socialist, 29 October 2014``."""
+def source_line(article: Article, language: str = "en", attributes: str = "") -> str:
+    """Publication and date as one line: ``The Socialist, 29 October 2014``.
+
+    With ``attributes`` (a chapter's ``lang`` and ``dir`` in a line of the book's language) the
+    publication is set apart in a span that carries them, so that its direction stays its own.
+    """
     date_text = long_date(article.date, language) if article.date else ""
-    parts = [p for p in (article.publication, date_text) if p]
-    return ", ".join(parts)
+    publication = isolated(article.publication, attributes) if article.publication else ""
+    parts = [p for p in (publication, date_text) if p]
+    return Markup(", ").join(parts) if attributes else ", ".join(parts)
+
+
+def isolated(text: str, attributes: str) -> str:
+    """``text`` in a span with ``attributes`` (``lang``, ``dir``), or as it is without any."""
+    if not attributes:
+        return text
+    return Markup("<span{}>{}</span>").format(Markup(attributes), text)
 
 
 def long_date(value: date, language: str = "en") -> str:

@@ -10,6 +10,8 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+from markupsafe import Markup
+
 LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "pt", "ru", "zh")
 
 
@@ -40,6 +42,8 @@ class Labels:
         """The label ``key`` with its ``{fields}`` filled in."""
         text = self._table[key]
         assert isinstance(text, str), key
+        if any(isinstance(v, Markup) for v in fields.values()):
+            return Markup.escape(text).format(**fields)  # the other fields escaped
         return text.format(**fields) if fields else text
 
     def part(self, number: int) -> str:
