@@ -77,7 +77,13 @@ def test_the_books_labels_are_french_and_overridable(built) -> None:
     assert "Ce recueil réunit 5 articles, choisis et ordonnés par Claire Dumont." in colophon
     assert "Édition du 14 mars 2025." in colophon
     # A chapter's title in another script keeps its own direction in a French line.
-    assert 'lang="ar" dir="rtl">بستان الجدّة</a>' in colophon
+    assert '<span lang="ar" dir="rtl">\u2068بستان الجدّة\u2069</span></a>' in colophon
+    glossary = built["documents"]["EPUB/glossary.xhtml"]
+    assert ">Glossaire</h1>" in glossary and "suivez le renvoi jusqu’à son entrée ici." in glossary
+    assert "l’appellent «\u00a0le chef\u00a0»." in glossary  # the definition in French
+    assert ">Index</h1>" in built["documents"]["EPUB/index.xhtml"]
+    terms = _chapter(built, "marche-du-samedi.html")
+    assert ">Termes de ce chapitre</h2>" in terms and ">Entrée du glossaire</a>" in terms
     # [labels] edited_by in book.toml replaces the catalogue's "Sous la direction de".
     assert ">Textes réunis par</span>" in built["documents"]["EPUB/titlepage.xhtml"]
 

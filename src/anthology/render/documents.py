@@ -326,9 +326,16 @@ def source_line(article: Article, language: str = "en", attributes: str = "") ->
 
 
 def isolated(text: str, attributes: str) -> str:
-    """``text`` in a span with ``attributes`` (``lang``, ``dir``), or as it is without any."""
+    """``text`` in a span with ``attributes`` (``lang``, ``dir``), or as it is without any.
+
+    Text of another direction is also wrapped in Unicode's first-strong isolate (U+2068 …
+    U+2069): WeasyPrint ignores ``unicode-bidi``, and without it two right-to-left names
+    separated by a full stop in a left-to-right line swap places.
+    """
     if not attributes:
         return text
+    if " dir=" in attributes:
+        text = Markup("\u2068{}\u2069").format(text)
     return Markup("<span{}>{}</span>").format(Markup(attributes), text)
 
 
