@@ -1,4 +1,4 @@
-"""WeasyPrint's missing-glyph warnings (one per character drawn) become one per chapter."""
+"""WeasyPrint's missing-glyph warnings become one per chapter; a right-to-left book in parts."""
 
 from __future__ import annotations
 
@@ -43,3 +43,20 @@ def test_missing_glyphs_are_one_warning_naming_the_chapter_and_characters() -> N
 def test_a_character_in_no_chapter_is_still_reported() -> None:
     found = render_warnings(_book(), [NOTDEF.format("\u2603", 0x2603)], "pdf")
     assert [(d.code, d.file) for d in found] == [("render-glyphs", "pdf")]
+
+
+def test_a_right_to_left_book_stays_so_when_laid_out_in_parts() -> None:
+    from anthology.render.pdf.split import split_html
+
+    html = (
+        '<!DOCTYPE html><html lang="ar" dir="rtl" class="rtl"><head><title>T</title></head>'
+        '<body><section class="titlepage">x</section>'
+        '<section class="chapter body-start" id="c1"><p>ا</p></section>'
+        '<section class="colophon" id="colophon"><p>ب</p></section></body></html>'
+    )
+    chunks = split_html(html, ["colophon"])
+    assert len(chunks) == 3
+    for chunk in chunks:
+        assert '<html lang="ar" dir="rtl" class="rtl">' in chunk.html
+    # Each chunk but the last ends so that the next starts on a recto, a left-hand page here.
+    assert ".chunk-end { break-before: left; }" in chunks[0].html
