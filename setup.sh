@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
-# EB Garamond (Latin and Cyrillic) is the book face, Charis SIL the fallback; HarfBuzz's
-# subsetter lets WeasyPrint embed small font subsets; poppler-utils renders pages to look at.
-debian_packages="fonts-ebgaramond fonts-ebgaramond-extra fonts-sil-charis libharfbuzz-subset0 poppler-utils"
+# EB Garamond (Latin and Cyrillic) is the book face, Charis SIL the fallback; Noto CJK sets
+# Chinese, Japanese and Korean and Noto Color Emoji the emoji (the stack in styles/base.css);
+# HarfBuzz's subsetter lets WeasyPrint embed small font subsets; poppler-utils renders pages.
+debian_packages="fonts-ebgaramond fonts-ebgaramond-extra fonts-sil-charis fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 poppler-utils"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
   for package in $debian_packages; do

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from anthology.config.edition import ArticleEntry, Edition
 from anthology.core.model import Article, Book, Chapter, Heading, Part, map_fragments
-from anthology.core.text import dashes_for, sets_em_dashes, slugify, smarten, strip_tags, to_html
+from anthology.core.text import localise, needs_localising, slugify, smarten, strip_tags, to_html
 
 if TYPE_CHECKING:
     from anthology.plan import Plan
@@ -59,7 +59,7 @@ def assemble(edition: Edition, articles: dict[str, Article], plan: Plan | None =
         layout = [("Articles", "", [(ArticleEntry(source=a.source), a) for a in ordered])]
 
     def typeset(text: str) -> str:
-        return dashes_for(smarten(text), edition.language)
+        return smarten(text, edition.language)
 
     used_ids: set[str] = set()
     parts = []
@@ -90,6 +90,7 @@ def assemble(edition: Edition, articles: dict[str, Article], plan: Plan | None =
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         edition_date=edition.date or modified.date(),
         rights=typeset(edition.rights),
+        labels=edition.labels,
     )
 
 
@@ -119,22 +120,25 @@ def _with_overrides(article: Article, entry: ArticleEntry, edition: Edition) -> 
     if not article.language:
         changes["language"] = edition.language
     article = replace(article, **changes) if changes else article
-    return _with_local_dashes(article, article.language)
+    return _in_its_language(article, article.language)
 
 
-def _with_local_dashes(article: Article, language: str) -> Article:
-    """The article with its spaced dashes set as books in its language set them."""
-    if not sets_em_dashes(language):
-        return article  # the house style's dashes stand
+def _in_its_language(article: Article, language: str) -> Article:
+    """The article with its quotation marks, spacing and dashes set as books in its language
+    set them (the cleaner writes the house style's, English; this is done once, here, where the
+    chapter's language is final)."""
+    if not needs_localising(language):
+        return article  # the house style stands
 
     def local(text: str) -> str:
-        return dashes_for(text, language)
+        return localise(text, language)
 
     return replace(
         article,
         title=local(article.title),
         standfirst=local(article.standfirst),
         kicker=local(article.kicker),
+        byline=local(article.byline),
         body=tuple(map_fragments(block, local) for block in article.body),
     )
 

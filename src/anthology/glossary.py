@@ -26,7 +26,7 @@ from anthology.core.model import (
     Quote,
     map_fragments,
 )
-from anthology.core.text import slugify, toml_string
+from anthology.core.text import localise, slugify, toml_string
 
 _TAG = re.compile(r"(<[^>]+>)")
 _ARTICLES = re.compile(r"^(the|a|an)\s+", re.I)
@@ -109,6 +109,8 @@ def link_glossary(
     entries = index_entries(glossary, extra)
     if not entries:
         return book
+    # Definitions are written in the book's language: its quotation marks and spacing.
+    glossary = tuple(replace(e, definition=localise(e.definition, book.language)) for e in glossary)
     matcher = TermMatcher(entries)
     occurrences: list[Occurrence] = []
     parts = []

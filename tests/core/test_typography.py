@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anthology.core.text import NBSP, dashes_for, smarten
+from anthology.core.text import NBSP, dashes_for, language_direction, localise, smarten
 
 CASES = [
     ("straight double quotes", 'He said "no" and left', "He said \u201cno\u201d and left"),
@@ -77,3 +77,57 @@ def test_a_dialogue_dash_is_left_alone() -> None:
 def test_local_dashes_are_idempotent(text: str) -> None:
     once = dashes_for(smarten(text), "ru")
     assert dashes_for(smarten(once), "ru") == once
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "He said \u201cthe \u2018old\u2019 way\u201d and left\u2019s."),
+        ("de", "He said \u201ethe \u201aold\u2018 way\u201c and left\u2019s."),
+        ("pt-PT", "He said \u00abthe \u201cold\u201d way\u00bb and left\u2019s."),
+        ("ru", "He said \u00abthe \u201eold\u201c way\u00bb and left\u2019s."),
+        ("zh-TW", "He said \u300cthe \u300eold\u300f way\u300d and left\u2019s."),
+        ("xx", "He said \u201cthe \u2018old\u2019 way\u201d and left\u2019s."),
+    ],
+)
+def test_quotes_follow_the_language_from_cldr(language: str, expected: str) -> None:
+    assert smarten("He said \"the 'old' way\" and left's.", language) == expected
+
+
+def test_french_sets_no_break_spaces() -> None:
+    text = smarten('Il dit "oui" : vraiment ? Oui ; enfin!', "fr")
+    assert (
+        text == "Il dit \u00ab\u00a0oui\u00a0\u00bb\u00a0: vraiment\u202f? Oui\u202f; enfin\u202f!"
+    )
+    # Times and addresses keep their colons and question marks.
+    assert smarten("à 10:30, voir https://exemple.fr/?q=1", "fr") == (
+        "à 10:30, voir https://exemple.fr/?q=1"
+    )
+
+
+def test_a_quote_after_chinese_opens() -> None:
+    assert smarten('他说"你好"。') == "他说\u201c你好\u201d。"
+
+
+def test_localise_leaves_tags_alone() -> None:
+    html = '<a href="x">\u201cbonjour\u201d</a> dit-il\u2009: <em>non</em>'
+    assert localise(html, "fr") == (
+        '<a href="x">\u00ab\u00a0bonjour\u00a0\u00bb</a> dit-il\u00a0: <em>non</em>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"),
+    [
+        ("ar", "rtl"),
+        ("he-IL", "rtl"),
+        ("fa", "rtl"),
+        ("ur", "rtl"),
+        ("az-Arab", "rtl"),
+        ("en", "ltr"),
+        ("zh-Hans", "ltr"),
+        ("", "ltr"),
+    ],
+)
+def test_language_direction(language: str, direction: str) -> None:
+    assert language_direction(language) == direction

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 
 from anthology.core.model import (
     NEVER_CONSIDERED,
@@ -23,15 +22,10 @@ from anthology.core.model import (
     Table,
     block_xhtml,
 )
-from anthology.core.text import strip_tags
+from anthology.core.text import language_direction, strip_tags, text_direction
 
 FORMATS = ("text", "xhtml", "markdown", "json")
 SUFFIX = {"text": ".txt", "xhtml": ".xhtml", "markdown": ".md", "json": ".json"}
-# Languages written right to left (ISO 639 codes): Arabic, Hebrew, Persian, Urdu, Yiddish,
-# Pashto, Dhivehi, Sindhi, Uyghur, Central Kurdish, Syriac.
-_RTL_LANGUAGES = frozenset(
-    ["ar", "he", "iw", "fa", "ur", "yi", "ji", "ps", "dv", "sd", "ug", "ckb", "syr"]
-)
 
 
 def body_text(article: Article, line_breaks: bool = False) -> str:
@@ -101,14 +95,8 @@ def _metadata_lines(article: Article) -> list[tuple[str, str]]:
 def direction(article: Article) -> str:
     """ "rtl" or "ltr": from the article's language, or from its letters when none is stated."""
     if article.language:
-        head = article.language.split("-")[0].lower()
-        script = article.language.split("-")[1:2]
-        if script and script[0].lower() in ("arab", "hebr", "thaa", "syrc"):
-            return "rtl"
-        return "rtl" if head in _RTL_LANGUAGES else "ltr"
-    letters = [c for c in body_text(article)[:5000] if c.isalpha()]
-    rtl = sum(unicodedata.bidirectional(c) in ("R", "AL") for c in letters)
-    return "rtl" if letters and rtl > len(letters) / 2 else "ltr"
+        return language_direction(article.language)
+    return text_direction(body_text(article))
 
 
 def json_record(article: Article | None, source: str, refused: str = "") -> str:

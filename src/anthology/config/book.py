@@ -25,6 +25,7 @@ from anthology.config.units import (
 )
 from anthology.core.errors import ConfigError, display_path
 from anthology.core.limits import TITLE_MAX_CHARS, Limits
+from anthology.render.labels import catalogue, label_keys
 
 BOOK_FILE = "book.toml"
 
@@ -44,6 +45,7 @@ BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "index": (dict, "The back-of-book index: [index] extra = [names and terms to index]."),
     "print": (dict, "The print edition: [print] page, shop, bleed, variant, paper."),
     "limits": (dict, "What one page or image may cost: [limits] page_size, depth, …"),
+    "labels": (dict, "The book's own words in place of its language's: [labels] contents = …"),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "page": (str, f"Trim size: {', '.join(PAGE_SIZES)}."),
@@ -125,6 +127,7 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
     index_extra = _index_extra(problems, data.get("index", {}))
     print_options = _print_options(problems, data.get("print", {}))
     limits = _limits(problems, data.get("limits", {}))
+    labels = _labels(problems, data.get("labels", {}))
     problems.raise_if_any()
     return Edition(
         root=root,
@@ -142,6 +145,7 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
         index_extra=index_extra,
         print=print_options,
         limits=limits,
+        labels=labels,
     )
 
 
@@ -232,6 +236,44 @@ def _index_extra(problems: Problems, index_table: object) -> tuple[str, ...]:
         else:
             return tuple(x.strip() for x in extra)
     return ()
+
+
+def _labels(problems: Problems, table: object) -> tuple[tuple[str, object], ...]:
+    """``[labels]``: the editor's words for the book's own labels (keys of the catalogue)."""
+    if not isinstance(table, dict):
+        return ()
+    section = problems.line_of("[labels]") or 0
+    keys = label_keys()
+    schema = {key: (kind, "") for key, kind in keys.items()}
+    check_keys(problems, table, schema, "[labels]", section_line=section)
+    labels = []
+    for key, value in sorted(table.items()):
+        if key not in keys or not isinstance(value, keys[key]):
+            continue  # reported by check_keys
+        if isinstance(value, list):
+            if not value or not all(isinstance(v, str) and v.strip() for v in value):
+                problems.add(
+                    f'[labels] "{key}" must be a list of words',
+                    problems.line_of(key, after=section),
+                )
+                continue
+            labels.append((key, tuple(v.strip() for v in value)))
+            continue
+        fields = set(re.findall(r"\{(\w*)\}", catalogue("en")[key]))
+        used = set(re.findall(r"\{(\w*)\}", value))
+        if used - fields or "{}" in value or not _balanced_braces(value):
+            allowed = ", ".join("{" + f + "}" for f in sorted(fields)) or "none"
+            problems.add(
+                f'[labels] "{key}" may use only these fields: {allowed}',
+                problems.line_of(key, after=section),
+            )
+            continue
+        labels.append((key, value))
+    return tuple(labels)
+
+
+def _balanced_braces(text: str) -> bool:
+    return re.fullmatch(r"(?:[^{}]|\{\w+\})*", text) is not None
 
 
 def _print_options(problems: Problems, table: object) -> PrintOptions:

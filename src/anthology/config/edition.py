@@ -76,6 +76,7 @@ class Edition:
     index_extra: tuple[str, ...] = ()
     print: PrintOptions = PrintOptions()
     limits: Limits = Limits()
+    labels: tuple[tuple[str, object], ...] = ()  # [labels]: the editor's own words for the labels
 
     @property
     def sources(self) -> Path:

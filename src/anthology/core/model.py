@@ -414,6 +414,7 @@ class Book:
     glossary: tuple[GlossaryEntry, ...] = ()  # alphabetical
     index: tuple[IndexEntry, ...] = ()  # alphabetical
     occurrences: tuple[Occurrence, ...] = ()  # every use of every indexed term, in reading order
+    labels: tuple[tuple[str, object], ...] = ()  # the editor's own labels ([labels] in book.toml)
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:

@@ -6,6 +6,7 @@ HTML. Links are written through ``href(target, anchor)``, which each medium supp
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,32 +20,12 @@ from anthology.core.model import (
     Book,
     Chapter,
     Heading,
+    block_fragments,
     block_xhtml,
 )
+from anthology.core.text import language_direction, strip_tags, text_direction
+from anthology.render.labels import Labels
 from anthology.render.printing import for_print
-
-_NUMBER_WORDS = [
-    "One",
-    "Two",
-    "Three",
-    "Four",
-    "Five",
-    "Six",
-    "Seven",
-    "Eight",
-    "Nine",
-    "Ten",
-    "Eleven",
-    "Twelve",
-    "Thirteen",
-    "Fourteen",
-    "Fifteen",
-    "Sixteen",
-    "Seventeen",
-    "Eighteen",
-    "Nineteen",
-    "Twenty",
-]
 
 
 @dataclass(frozen=True)
@@ -56,6 +37,8 @@ class Document:
     title: str
     kind: str  # titlepage | nav | part | chapter | colophon
     body: str
+    lang: str = ""  # its language when not the book's (a chapter in its page's language)
+    dir: str = ""  # "rtl" for a document written right to left
 
 
 @cache
@@ -73,7 +56,8 @@ def _environment():
     env.globals.update(
         source_line=source_line,
         long_date=long_date,
-        part_label=part_label,
+        chapter_attributes=chapter_attributes,
+        isolated=isolated,
         version=__version__,
     )
     return env
@@ -140,19 +124,26 @@ def epub_documents(
         return files[target] + (f"#{anchor}" if anchor else "")
 
     page_list = [(s.label, href(s.doc, f"page-{s.label}")) for s in page_starts or ()]
-    common = {"book": book, "href": href, "show_parts": show_parts(book), **apparatus(book)}
+    t = labels(book)
+    common = {
+        "book": book,
+        "href": href,
+        "show_parts": show_parts(book),
+        "t": t,
+        **apparatus(book),
+    }
     docs = [
         Document(
             "titlepage",
             files["titlepage"],
-            "Title page",
+            t("title_page"),
             "titlepage",
             render_template("epub_body.xhtml", kind="titlepage", **common),
         ),
         Document(
             "toc",
             files["toc"],
-            "Contents",
+            t("contents"),
             "nav",
             render_template("epub_body.xhtml", kind="nav", page_list=page_list, **common),
         ),
@@ -163,7 +154,7 @@ def epub_documents(
                 Document(
                     part.id,
                     files[part.id],
-                    f"Part {part_label(part.number)}: {part.title}",
+                    f"{t.part(part.number)}: {part.title}",
                     "part",
                     render_template("epub_body.xhtml", kind="part", part=part, **common),
                 )
@@ -182,14 +173,16 @@ def epub_documents(
                         blocks=blocks_html(chapter, image_href),
                         **common,
                     ),
+                    chapter_language(chapter, book),
+                    chapter_direction(chapter, book),
                 )
             )
-    for doc_id, title in book.back_matter:
+    for doc_id, _ in book.back_matter:
         docs.append(
             Document(
                 doc_id,
                 files[doc_id],
-                title,
+                t(doc_id),
                 doc_id,
                 render_template("epub_body.xhtml", kind=doc_id, **common),
             )
@@ -201,7 +194,8 @@ def epub_page(doc: Document, book: Book, stylesheets: list[str]) -> str:
     """A complete XHTML file for one EPUB document."""
     return render_template(
         "epub_document.xhtml",
-        lang=book.language,
+        lang=doc.lang or book.language,
+        dir=doc.dir or book_direction(book),
         title=doc.title,
         stylesheets=stylesheets,
         body_class=doc.kind,
@@ -246,6 +240,8 @@ def print_html(
         folios=folios,
         show_parts=show_parts(book),
         href=lambda target, anchor=None: f"#{anchor or target}",
+        t=labels(book),
+        book_dir=book_direction(book),
         **apparatus(book),
     )
 
@@ -259,17 +255,92 @@ def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None
     )
 
 
-def source_line(article: Article) -> str:
-    """Publication and date as one line: ``The Socialist, 29 October 2014``."""
-    parts = [p for p in (article.publication, long_date(article.date) if article.date else "") if p]
-    return ", ".join(parts)
+def labels(book: Book) -> Labels:
+    """The words the book prints, in its language, with the editor's own (``[labels]``)."""
+    return Labels(book.language, book.labels)
 
 
-def long_date(value: date) -> str:
-    """``29 October 2014`` (with a non-breaking space between day and month)."""
-    return f"{value.day}\u00a0{value:%B} {value.year}"
+def book_direction(book: Book) -> str:
+    """``"rtl"`` for a book in a language written right to left, else ``"ltr"``."""
+    return language_direction(book.language)
 
 
-def part_label(number: int) -> str:
-    """``One``, ``Two`` … for part numbers, digits past twenty."""
-    return _NUMBER_WORDS[number - 1] if 0 < number <= len(_NUMBER_WORDS) else str(number)
+def chapter_language(chapter: Chapter, book: Book) -> str:
+    """The chapter's language: its page's, or the book's when the page stated none."""
+    return chapter.article.language or book.language
+
+
+def chapter_direction(chapter: Chapter, book: Book) -> str:
+    """``"rtl"`` or ``"ltr"``: by the chapter's language, or by its letters when its language
+    is written left to right but most of its text is not (a page that stated no language)."""
+    language = chapter_language(chapter, book)
+    if language_direction(language) == "rtl":
+        return "rtl"
+    article = chapter.article
+    text = " ".join(
+        [article.title]
+        + [strip_tags(f) for block in article.body for f in block_fragments(block)][:40]
+    )
+    return text_direction(text)
+
+
+def chapter_attributes(chapter: Chapter, book: Book) -> Markup:
+    """`` lang`` and `` dir`` for a chapter of the print edition where they differ from the
+    book's (the root element holds the book's)."""
+    attributes = ""
+    language = chapter_language(chapter, book)
+    if language != book.language:
+        attributes += f' lang="{html.escape(language, quote=True)}"'
+    direction = chapter_direction(chapter, book)
+    if direction != book_direction(book):
+        attributes += f' dir="{direction}"'
+    return Markup(attributes)
+
+
+def source_line(article: Article, language: str = "en", attributes: str = "") -> str:
+    """Publication and date as one line: ``The Socialist, 29 October 2014``.
+
+    With ``attributes`` (a chapter's ``lang`` and ``dir`` in a line of the book's language) the
+    publication is set apart in a span that carries them, so that its direction stays its own.
+    """
+    date_text = long_date(article.date, language) if article.date else ""
+    publication = isolated(article.publication, attributes) if article.publication else ""
+    parts = [p for p in (publication, date_text) if p]
+    return Markup(", ").join(parts) if attributes else ", ".join(parts)
+
+
+def isolated(text: str, attributes: str) -> str:
+    """``text`` in a span with ``attributes`` (``lang``, ``dir``), or as it is without any.
+
+    Text of another direction is also wrapped in Unicode's first-strong isolate (U+2068 …
+    U+2069): WeasyPrint ignores ``unicode-bidi``, and without it two right-to-left names
+    separated by a full stop in a left-to-right line swap places.
+    """
+    if not attributes:
+        return text
+    if " dir=" in attributes:
+        text = Markup("\u2068{}\u2069").format(text)
+    return Markup("<span{}>{}</span>").format(Markup(attributes), text)
+
+
+def long_date(value: date, language: str = "en") -> str:
+    """``29 October 2014`` (with a non-breaking space between day and month) in English; in
+    another language as its books write a long date (CLDR through Babel): ``14 mars 2025``."""
+    head = language.replace("_", "-").split("-")[0].lower()
+    if head in ("", "en"):
+        return f"{value.day}\u00a0{value:%B} {value.year}"
+    return _babel_date(value, language)
+
+
+def _babel_date(value: date, language: str) -> str:
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        try:
+            locale = Locale.parse(language.replace("_", "-").split("-")[0].lower())
+        except (ValueError, UnknownLocaleError):
+            return long_date(value, "en")
+    return format_date(value, format="long", locale=locale)

@@ -9,8 +9,11 @@ from anthology.clean.html.tree import XML_FORBIDDEN
 from anthology.core.text import smarten
 
 
-def smarten_piece(raw: str, before: str, after: str) -> str:
-    """Smarten a text node, keeping its edge spaces, with the neighbouring characters as context."""
+def smarten_piece(raw: str, before: str, after: str, language: str = "") -> str:
+    """Smarten a text node, keeping its edge spaces, with the neighbouring characters as context.
+
+    Without ``language`` the marks are the house style's; assembly sets them in the chapter's
+    language once it is known (``core.text.localise``)."""
     raw = XML_FORBIDDEN.sub("", raw)
     if not raw:
         return ""
@@ -29,9 +32,9 @@ def smarten_piece(raw: str, before: str, after: str) -> str:
     # smarten with the neighbouring characters attached, then take them off again.
     prefix = before if core[0] in "\"'" and before and not before.isspace() else ""
     suffix = after if core[-1] in "\"'" and after and not after.isspace() else ""
-    text = smarten(core)
+    text = smarten(core, language)
     if prefix or suffix:
-        probe = smarten(prefix + core + suffix)
+        probe = smarten(prefix + core + suffix, language)
         if (
             probe.startswith(prefix)
             and probe.endswith(suffix)

@@ -14,8 +14,10 @@ from anthology.core.limits import Limits
 from anthology.core.model import Book, Figure
 from anthology.render.documents import (
     Document,
+    book_direction,
     epub_documents,
     epub_page,
+    labels,
     render_template,
     show_parts,
 )
@@ -82,10 +84,11 @@ class EpubRenderer:
         package.add_item(epub.EpubNcx())
         package.toc = _ncx_toc(book, items, epub)
         package.spine = [items[d] for d in items]
+        t = labels(book)
         package.guide = [
-            {"type": "cover", "title": "Cover", "href": "cover.xhtml"},
-            {"type": "title-page", "title": "Title page", "href": "titlepage.xhtml"},
-            {"type": "toc", "title": "Contents", "href": "nav.xhtml"},
+            {"type": "cover", "title": t("cover"), "href": "cover.xhtml"},
+            {"type": "title-page", "title": t("title_page"), "href": "titlepage.xhtml"},
+            {"type": "toc", "title": t("contents"), "href": "nav.xhtml"},
         ]
         _write(package, book, out)
         return Rendered(out)
@@ -151,10 +154,14 @@ class EpubRenderer:
         return Document(
             "cover",
             "cover.xhtml",
-            "Cover",
+            labels(book)("cover"),
             "cover",
             render_template(
-                "epub_body.xhtml", kind="cover", book=book, cover_src=cover_image.file_name
+                "epub_body.xhtml",
+                kind="cover",
+                book=book,
+                cover_src=cover_image.file_name,
+                t=labels(book),
             ),
         )
 
@@ -178,6 +185,9 @@ def _package(book: Book, paged: bool):
     package.set_identifier(book.identifier)
     package.set_title(book.title)
     package.set_language(book.language)
+    if book_direction(book) == "rtl":
+        # The spine's page-progression-direction: a right-to-left book turns its pages leftwards.
+        package.set_direction("rtl")
     if book.editor:
         package.add_author(book.editor, role="edt", uid="editor")
     if book.description:
@@ -232,7 +242,9 @@ def _add_documents(
         starts.setdefault(start.doc, []).append(start)
     items: dict[str, epub.EpubHtml] = {}
     for doc in documents:
-        item = RawDocument(uid=doc.id, file_name=doc.file_name, title=doc.title, lang=book.language)
+        item = RawDocument(
+            uid=doc.id, file_name=doc.file_name, title=doc.title, lang=doc.lang or book.language
+        )
         page = mark_pages(epub_page(doc, book, css_names), starts.get(doc.id, []))
         item.content = _strip_comments(page.encode("utf-8"))
         if doc.kind == "nav":
@@ -280,9 +292,10 @@ def _ncx_toc(book: Book, items: dict, epub) -> list:
         ]
         return (epub.Section(chapter.article.title, items[chapter.id].file_name), sections)
 
+    t = labels(book)
     toc: list = [
-        epub.Link("titlepage.xhtml", "Title page", "nav-titlepage"),
-        epub.Link("nav.xhtml", "Contents", "nav-contents"),
+        epub.Link("titlepage.xhtml", t("title_page"), "nav-titlepage"),
+        epub.Link("nav.xhtml", t("contents"), "nav-contents"),
     ]
     for part in book.parts:
         chapters = [chapter_entry(c) for c in part.chapters]
@@ -290,7 +303,7 @@ def _ncx_toc(book: Book, items: dict, epub) -> list:
             toc.append((epub.Section(part.title, items[part.id].file_name), chapters))
         else:
             toc.extend(chapters)
-    toc.append(epub.Link("colophon.xhtml", "Sources and colophon", "nav-colophon"))
+    toc.append(epub.Link("colophon.xhtml", t("colophon"), "nav-colophon"))
     return toc
 
 

@@ -5,10 +5,11 @@ index entry and the images printed below 300 dpi."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 from anthology.core.errors import Diagnostic
-from anthology.core.model import Book
+from anthology.core.model import Book, block_fragments
 from anthology.glossary import page_ranges
 
 FONTS = "EB Garamond"  # the face named in the colophon; base.css asks for its text cut
@@ -24,6 +25,59 @@ class WarningCollector(logging.Handler):
 
     def emit(self, record):
         self.messages.append(record.getMessage())
+
+
+# WeasyPrint logs one of these for every character no font in the stack has (drawn as a box).
+_NOTDEF = re.compile(
+    r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.)"', re.S
+)
+
+
+def render_warnings(book: Book, messages: Iterable[str], medium: str) -> list[Diagnostic]:
+    """WeasyPrint's warnings as diagnostics, its missing-glyph ones (one per character drawn as
+    a box) grouped into one per chapter naming the characters."""
+    missing: set[str] = set()
+    others: list[str] = []
+    for message in dict.fromkeys(messages):
+        match = _NOTDEF.match(message)
+        if match:
+            missing.add(match.group(1))
+        else:
+            others.append(message)
+    found = [Diagnostic("render-001", "warning", medium, m) for m in others]
+    return found + missing_glyph_warnings(book, missing)
+
+
+def missing_glyph_warnings(book: Book, missing: set[str]) -> list[Diagnostic]:
+    """One ``render-glyphs`` warning for each chapter (or other part of the book) whose text
+    holds characters no font in the stack has."""
+    if not missing:
+        return []
+    found = []
+    left = set(missing)
+    for chapter in book.chapters:
+        article = chapter.article
+        text = " ".join(
+            [article.title, article.standfirst, article.byline, article.kicker]
+            + [f for block in article.body for f in block_fragments(block)]
+        )
+        here = sorted(c for c in missing if c in text)
+        if here:
+            left -= set(here)
+            found.append(Diagnostic("render-glyphs", "warning", article.source, _glyphs(here)))
+    if left:
+        found.append(Diagnostic("render-glyphs", "warning", "pdf", _glyphs(sorted(left))))
+    return found
+
+
+def _glyphs(characters: list[str]) -> str:
+    shown = ", ".join(f'"{c}" (U+{ord(c):04X})' for c in characters[:12])
+    more = f" and {len(characters) - 12} more" if len(characters) > 12 else ""
+    plural = "s" * (len(characters) != 1)
+    return (
+        f"no font has {len(characters)} character{plural} of this text ({shown}{more}): "
+        "printed as boxes; install a font that has them (setup.sh installs Noto CJK and emoji)"
+    )
 
 
 def stable_document_id(document, identifier: str) -> None:

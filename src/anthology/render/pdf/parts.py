@@ -32,10 +32,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from anthology.core.errors import Diagnostic
 from anthology.core.model import Book
 from anthology.render.documents import epub_doc_ids, print_html
-from anthology.render.pdf.document import FONTS, references, resolution_warnings
+from anthology.render.pdf.document import (
+    FONTS,
+    references,
+    render_warnings,
+    resolution_warnings,
+)
 from anthology.render.pdf.join import Bookmark, JoinResult, PageLabels, join_parts
 from anthology.render.pdf.pagemap import starts_from_places
 from anthology.render.pdf.partcache import ChunkResult, PartCache
@@ -85,7 +89,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         pages=joined.page_count,
         page_starts=tuple(starts_from_places(places, results[0].page_count)),
         diagnostics=(
-            *(Diagnostic("render-001", "warning", "pdf", w) for w in warnings),
+            *render_warnings(book, warnings, "pdf"),
             *joined.diagnostics,
             *low_resolution,
         ),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from anthology.config.edition import PrintOptions
-from anthology.core.errors import BuildError, Diagnostic
+from anthology.core.errors import BuildError
 from anthology.core.model import Book
 from anthology.render.documents import epub_doc_ids, print_html, show_parts
 from anthology.render.pdf.document import (
@@ -25,6 +25,7 @@ from anthology.render.pdf.document import (
     anchor_pages,
     image_resolutions,
     references,
+    render_warnings,
     resolution_warnings,
     stable_document_id,
 )
@@ -234,7 +235,7 @@ class PdfRenderer:
             pages=len(document.pages),
             page_starts=tuple(starts),
             diagnostics=(
-                *(Diagnostic("render-001", "warning", self.name, w) for w in warnings),
+                *render_warnings(book, warnings, self.name),
                 *low_resolution,
             ),
         )

@@ -65,13 +65,15 @@ def split_html(
             head.remove(meta)
     other_head = lxml.html.tostring(head, encoding="unicode")
     lang = root.get("lang", "")
+    direction = root.get("dir", "")
     chunks = []
     for number, (kind, elements, css) in enumerate(groups):
         last = number == len(groups) - 1 and not even
         parts = [lxml.html.tostring(e, encoding="unicode") for e in elements]
         name = f"body-{number}" if kind == "body" else kind
         head_html = front_head if kind == "front" else other_head
-        chunks.append(Chunk(name, kind, _document(head_html, lang, parts, css, end=not last)))
+        document = _document(head_html, lang, parts, css, end=not last, direction=direction)
+        chunks.append(Chunk(name, kind, document))
     return [_linked(chunk) for chunk in chunks]
 
 
@@ -115,13 +117,20 @@ def css_string(text: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in unsafe else c for c in text) + '"'
 
 
-def _document(head: str, lang: str, parts: list[str], css: str, end: bool) -> str:
-    style = css + (".chunk-end { break-before: right; }\n" if end else "")
+def _document(
+    head: str, lang: str, parts: list[str], css: str, end: bool, direction: str = ""
+) -> str:
+    # A chunk ends so that the next starts on a recto: a right-hand page, or in a right-to-left
+    # book (its root dir="rtl" class="rtl", carried into every chunk) a left-hand one.
+    rtl = direction == "rtl"
+    recto = "left" if rtl else "right"
+    style = css + (f".chunk-end {{ break-before: {recto}; }}\n" if end else "")
     if style:
         head = head.replace("</head>", f"<style>{style}</style></head>", 1)
     ending = '<div class="chunk-end"></div>' if end else ""
+    root = f' lang="{lang}"' + (' dir="rtl" class="rtl"' if rtl else "")
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">{head}<body>\n'
+        f"<!DOCTYPE html>\n<html{root}>{head}<body>\n"
         + "\n".join(parts)
         + f"{ending}</body></html>\n"
     )
