@@ -90,18 +90,13 @@ def test_the_books_labels_are_french_and_overridable(built) -> None:
 
 
 def test_structure_loosely(built) -> None:
-    """The ordered list is kept; code and tables are checked loosely here (see the next test)."""
+    """The ordered list and the figure are kept (code and tables: the next test)."""
     assert "<ol><li>le pain" in _chapter(built, "marche-du-samedi.html")
     german = _chapter(built, "die-werkstatt.html")
-    assert "def zaehle(ereignisse):" in german and "Mittwoch" in german  # STRUCTURE: loose
+    assert "def zaehle(ereignisse):" in german and "Mittwoch" in german
     assert "<figure><img" in _chapter(built, "chaguan.html")
 
 
-@pytest.mark.xfail(
-    reason="STRUCTURE: <pre> and <table> kept come with the structure work; "
-    "tighten (drop this mark) at merge",
-    strict=False,
-)
 def test_code_and_tables_are_kept(built) -> None:
     german = _chapter(built, "die-werkstatt.html")
     assert "<pre" in german and "<table" in german
