@@ -10,9 +10,9 @@ from pathlib import Path
 from anthology import messages
 from anthology.articles import PageErrors, clean_pages
 from anthology.assemble import assemble
-from anthology.config.book import load_edition
+from anthology.config.book import key_error, load_edition
 from anthology.config.edition import Edition
-from anthology.core.errors import Diagnostic, SourceError
+from anthology.core.errors import BuildError, Diagnostic, SourceError
 from anthology.core.model import Article, Book
 from anthology.glossary import link_glossary
 from anthology.messages import Reporter, as_reporter, counted
@@ -60,13 +60,12 @@ def run(
     Raises ``BuildError`` for bad input, leaving ``build/`` untouched.
     """
     started, report = time.perf_counter(), as_reporter(report)
-    edition = load_edition(root)
+    edition = with_print_options(load_edition(root), print_options)
+    renderers, style = renderers_for(targets, edition, style, jobs)  # a bad look fails first
     pages = load(edition)
     cleaned = clean_pages(pages, edition, report, keep_going=keep_going, jobs=jobs)
     themes, notes = plan_parts(edition, cleaned.articles, report)
     book = assemble_book(edition, cleaned.articles, themes, report)
-    edition, style = with_print_options(edition, print_options), style or edition.style
-    renderers = {target: renderer_for(target, edition, style, jobs) for target in targets}
     with Outputs(edition.root, book.slug, output, renderers) as outputs:
         # The PDF first: its layout gives the EPUB the print edition's page numbers.
         printed = render_print(renderers.pop("pdf", None), book, edition, outputs, report)
@@ -75,6 +74,21 @@ def run(
         made += [render_ebook(r, book, starts, outputs, report) for r in renderers.values()]
         kept = outputs.keep()
     return result_of(book, edition, cleaned, notes, made, kept, started)
+
+
+def renderers_for(targets: tuple[str, ...], edition: Edition, style: str, jobs: int):
+    """Each target's renderer, and the look they use: ``style`` (``--style``), else book.toml's.
+
+    Raises:
+        BuildError: a look that does not exist, named as where it was asked for.
+    """
+    try:
+        look = style or edition.style
+        return {target: renderer_for(target, edition, look, jobs) for target in targets}, look
+    except BuildError as exc:
+        if style or not edition.style or exc.file != "--style":
+            raise
+        raise key_error(edition.root, "style", exc.message.removeprefix("--style: ")) from None
 
 
 def result_of(

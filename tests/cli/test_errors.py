@@ -154,3 +154,130 @@ def test_unknown_style_is_one_line(edition: Path) -> None:
     result = _compile(edition, "epub", "--style", "no-such-look")
     assert result.exit_code == 1
     assert _error_lines(result)[0].startswith('Error: --style: no look named "no-such-look"')
+
+
+# ------------------------------------------------------------ messages that name the fix
+
+
+def _fails(root: Path, *args: str, cwd: Path | None = None) -> str:
+    """The one error line of a failed command run in ``cwd`` (the edition's parent folder)."""
+    here = os.getcwd()
+    os.chdir(cwd or root.parent)
+    try:
+        result = CliRunner().invoke(main, [*args])
+    finally:
+        os.chdir(here)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1, result.output
+    lines = _error_lines(result)
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_a_missing_project_folder_is_named_as_missing(tmp_path: Path) -> None:
+    (tmp_path / "my-reader").mkdir()
+    assert _fails(tmp_path / "x", "epub", "--project", "my-readr") == (
+        'Error: my-readr: no such folder (did you mean "my-reader"?); give --project the '
+        "edition folder (compile init my-readr starts a new one)"
+    )
+
+
+def test_an_empty_sources_folder_names_the_edition_and_what_is_read(tmp_path: Path) -> None:
+    (tmp_path / "my-reader" / "sources").mkdir(parents=True)
+    assert _fails(tmp_path / "x", "epub", "--project", "my-reader") == (
+        "Error: my-reader/sources: no pages to build from: pages are files ending in .txt, "
+        ".text, .html, .htm, .xhtml, .html.gz or .htm.gz"
+    )
+
+
+def test_markdown_pages_alone_are_named_as_not_read(tmp_path: Path) -> None:
+    sources = tmp_path / "my-reader" / "sources"
+    sources.mkdir(parents=True)
+    for name in ("one.md", "two.md"):
+        (sources / name).write_text("# A heading\n\nSome text.\n", encoding="utf-8")
+    assert _fails(tmp_path / "x", "epub", "--project", "my-reader").endswith(
+        "or .htm.gz; 2 .md files (one.md, two.md) are not read: save as .txt (plain text) "
+        "or .html to include"
+    )
+
+
+def test_markdown_pages_beside_others_are_one_warning(edition: Path) -> None:
+    (edition / "sources" / "notes.md").write_text("# Notes\n\nSome text.\n", encoding="utf-8")
+    from anthology.config.book import load_edition
+    from anthology.sources import not_read
+
+    (warning,) = not_read(load_edition(edition))
+    assert str(warning) == (
+        "sources/: warning load-002: 1 .md file (notes.md) is not read: save as .txt "
+        "(plain text) or .html to include"
+    )
+
+
+def test_a_look_book_toml_names_is_reported_at_its_line(edition: Path) -> None:
+    _edit_book(edition, 'language = "en-GB"', 'language = "en-GB"\nstyle = "fancy"')
+    assert _fails(edition, "epub", cwd=edition).startswith(
+        'Error: sources/book.toml:10: "style": no look named "fancy" in styles/'
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'language = "en-GB"',
+            'language = "en-GB"\nlanguage = "fr"',
+            'Error: sources/book.toml:10: the key "language" is set twice (first on line 9): '
+            "keep one",
+        ),
+        (
+            'language = "en-GB"',
+            'language = "en-GB"\n[print]\npage = "A5"\n[print]\nshop = true\n',
+            "Error: sources/book.toml:12: the table [print] appears twice (first on line 10): "
+            "merge the two into one",
+        ),
+    ],
+    ids=["key", "table"],
+)
+def test_a_key_set_twice_is_named(edition: Path, old: str, new: str, message: str) -> None:
+    _edit_book(edition, old, new)
+    assert _fails(edition, "epub", cwd=edition) == message
+
+
+def test_a_misspelt_page_in_book_toml_gets_a_suggestion(edition: Path) -> None:
+    _edit_book(edition, '"what-do-we-mean-by-socialism.txt"', '"what-do-we-mean-by-socalism.txt"')
+    assert _fails(edition, "epub", cwd=edition).endswith(
+        'lists "what-do-we-mean-by-socalism.txt", which is not in sources/ '
+        '(did you mean "what-do-we-mean-by-socialism.txt"?)'
+    )
+
+
+def test_a_misspelt_page_to_clean_gets_a_suggestion(edition: Path) -> None:
+    assert _fails(edition, "clean", "sources/what-do-we-mean-by-socalism.txt", cwd=edition) == (
+        "Error: sources/what-do-we-mean-by-socalism.txt: no such file "
+        '(did you mean "what-do-we-mean-by-socialism.txt"?)'
+    )
+
+
+def test_a_word_budget_over_the_limit_names_the_key(edition: Path) -> None:
+    _edit_book(edition, "\n[index]", "\n[limits]\nwords = 5000\n\n[index]")
+    assert _fails(edition, "epub", cwd=edition) == (
+        "Error: sources/trotsky-from-prison-to-power.txt: page has about 6,736 words of text, "
+        "over the 5,000-word limit ([limits] words in book.toml)"
+    )
+
+
+def test_a_bad_word_budget_is_a_book_toml_error(edition: Path) -> None:
+    _edit_book(edition, "\n[index]", "\n[limits]\nwords = 2.5\n\n[index]")
+    assert _fails(edition, "epub", cwd=edition) == (
+        "Error: sources/book.toml:17: [limits] words must be a whole number over 0, not 2.5"
+    )
+
+
+def test_a_page_named_in_book_toml_that_is_a_pipe_is_named_so(edition: Path) -> None:
+    page = edition / "sources" / "what-do-we-mean-by-socialism.txt"
+    page.unlink()
+    os.mkfifo(page)
+    assert _fails(edition, "epub", cwd=edition).endswith(
+        'lists "what-do-we-mean-by-socialism.txt", which is a named pipe (FIFO), not a page file'
+    )
+
