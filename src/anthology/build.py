@@ -22,7 +22,16 @@ from anthology.sources import load, unlisted
 
 TARGETS = ("epub", "pdf")
 
-__all__ = ["BuildResult", "PageErrors", "Reporter", "TARGETS", "counted", "prepare", "run"]
+__all__ = [
+    "BookErrors",
+    "BuildResult",
+    "PageErrors",
+    "Reporter",
+    "TARGETS",
+    "counted",
+    "prepare",
+    "run",
+]
 
 
 @dataclass
@@ -35,6 +44,7 @@ class BuildResult:
     skipped: list[SourceError] = field(default_factory=list)  # with keep_going only
     pages: int = 0  # of the PDF, when one was made
     seconds: float = 0.0
+    invalid: list[Diagnostic] = field(default_factory=list)  # check errors, with keep_going
 
 
 def run(
@@ -46,6 +56,7 @@ def run(
     print_options: dict | None = None,
     keep_going: bool = False,
     jobs: int = 0,
+    validate: bool = False,
 ) -> BuildResult:
     """Build the edition in ``root`` into each of ``targets`` ("epub", "pdf", "kepub", "azw3").
 
@@ -54,14 +65,18 @@ def run(
         style: a look from ``styles/`` layered over the default.
         report: a ``Reporter``, or a function called with one line per finished stage.
         print_options: overrides of book.toml's [print] (page, shop, variant).
-        keep_going: leave out (and list) the pages that cannot be read or cleaned.
+        keep_going: leave out (and list) the pages that cannot be read or cleaned, and keep
+            an EPUB that fails its checks (its errors in ``invalid``).
         jobs: processes for cleaning and a long PDF's parts (0: one per core, if it pays).
+        validate: also run epubcheck (Java) on each EPUB; our own checks always run.
 
     Raises ``BuildError`` for bad input, leaving ``build/`` untouched.
     """
     started, report = time.perf_counter(), as_reporter(report)
     edition = with_print_options(load_edition(root), print_options)
     renderers, style = renderers_for(targets, edition, style, jobs)  # a bad look fails first
+    if validate:
+        require_epubcheck()
     pages = load(edition)
     cleaned = clean_pages(pages, edition, report, keep_going=keep_going, jobs=jobs)
     themes, notes = plan_parts(edition, cleaned.articles, report)
@@ -72,8 +87,11 @@ def run(
         starts = print_page_starts(printed, renderers.values(), book, edition, style, report)
         made = [printed] if printed else []
         made += [render_ebook(r, book, starts, outputs, report) for r in renderers.values()]
+        invalid = check_books(outputs, validate, keep_going, report)
         kept = outputs.keep()
-    return result_of(book, edition, cleaned, notes, made, kept, started)
+    result = result_of(book, edition, cleaned, notes, made, kept, started)
+    result.invalid = invalid
+    return result
 
 
 def renderers_for(targets: tuple[str, ...], edition: Edition, style: str, jobs: int):
@@ -89,6 +107,56 @@ def renderers_for(targets: tuple[str, ...], edition: Edition, style: str, jobs: 
         if style or not edition.style or exc.file != "--style":
             raise
         raise key_error(edition.root, "style", exc.message.removeprefix("--style: ")) from None
+
+
+def require_epubcheck() -> None:
+    """Fail before the build when ``validate`` asks for epubcheck and it cannot run."""
+    from anthology.check.epubcheck import epubcheck_missing
+
+    missing = epubcheck_missing()
+    if missing:
+        raise BuildError(f"epubcheck cannot run: {missing}", "--validate")
+
+
+def check_books(outputs: Outputs, validate: bool, keep_going: bool, report: Reporter):
+    """The checks of ``compile check`` on each EPUB just written, before it replaces the last.
+
+    Returns the errors found, with ``keep_going``; without it, any error stops the build.
+
+    Raises:
+        BookErrors: an EPUB fails a check (the previous books stay in place).
+    """
+    from anthology.check import check_epub
+
+    errors = []
+    for temp, final, kind in outputs.written:
+        if not final.name.lower().endswith(".epub"):
+            continue
+        found = check_epub(temp, epubcheck=validate)
+        errors += [
+            replace(f, file=f"{final.name}/{f.file}" if f.file else final.name)
+            for f in found
+            if f.severity == "error"
+        ]
+        report.stage(messages.checked(kind, found, validate))
+    if errors and not keep_going:
+        raise BookErrors(errors)
+    return errors
+
+
+class BookErrors(BuildError):
+    """A book just made fails its checks: one line per error, and what to do."""
+
+    SHOWN = 10
+
+    def __init__(self, errors: list[Diagnostic]):
+        self.errors = errors
+        lines = [messages.check_error(e) for e in errors[: self.SHOWN]]
+        if len(errors) > self.SHOWN:
+            lines.append(f"… and {len(errors) - self.SHOWN} more")
+        lines.append(messages.not_written(len(errors)))
+        super().__init__(lines[0])
+        self.message = "\n".join(lines)
 
 
 def result_of(

