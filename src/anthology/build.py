@@ -18,7 +18,7 @@ from anthology.glossary import link_glossary
 from anthology.messages import Reporter, as_reporter, counted
 from anthology.outputs import Outputs
 from anthology.render.targets import renderer_for
-from anthology.sources import load, unlisted
+from anthology.sources import load, not_read, unlisted
 
 TARGETS = ("epub", "pdf")
 
@@ -167,6 +167,7 @@ def result_of(
         *doubtful_losses(edition, book),
         *notes,
         *unlisted(edition),
+        *not_read(edition),
         *(d for rendered in made for d in rendered.diagnostics),
     ]
     pages = next((rendered.pages for rendered in reversed(made) if rendered.pages), 0)

@@ -167,9 +167,12 @@ def decode_page(file: PageFile, limits: Limits) -> Page:
     text = decode(data, file.kind)
     if text is None:
         raise SourceError("looks like binary data, not a text or HTML page", file.shown)
-    words = estimated_words(text, file.kind)
+    # Words end at white space: a page with fewer spaces than the limit (most pages) is
+    # judged in milliseconds; the others are counted, and refused before they are parsed (a
+    # page of millions of words would take minutes to lay out).
+    spaces = text.count(" ") + text.count("\n") + text.count("\t")
+    words = estimated_words(text, file.kind) if spaces >= limits.words else 0
     if words > limits.words:
-        # Refused before parsing: a page of millions of words would take minutes to lay out.
         raise SourceError(
             limits.exceeded("words", f"page has about {words:,} words of text"), file.shown
         )

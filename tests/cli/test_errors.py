@@ -204,14 +204,12 @@ def test_markdown_pages_alone_are_named_as_not_read(tmp_path: Path) -> None:
 
 def test_markdown_pages_beside_others_are_one_warning(edition: Path) -> None:
     (edition / "sources" / "notes.md").write_text("# Notes\n\nSome text.\n", encoding="utf-8")
-    from anthology.config.book import load_edition
-    from anthology.sources import not_read
-
-    (warning,) = not_read(load_edition(edition))
-    assert str(warning) == (
-        "sources/: warning load-002: 1 .md file (notes.md) is not read: save as .txt "
-        "(plain text) or .html to include"
-    )
+    result = _compile(edition, "epub")
+    assert result.exit_code == 0, result.output
+    assert (
+        "sources/:\n  warning: 1 .md file (notes.md) is not read: save as .txt (plain text) or "
+        ".html to include [load-002]"
+    ) in result.output
 
 
 def test_a_look_book_toml_names_is_reported_at_its_line(edition: Path) -> None:

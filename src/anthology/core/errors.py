@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x1f\x7f]")
 
 
 class BuildError(click.ClickException):
@@ -62,14 +63,16 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def printable(name: str) -> str:
-    """A file name that can be printed and written as UTF-8: bytes of the name that are not
-    UTF-8 (which Python keeps as lone surrogates) are shown escaped, ``caf\\xe9.html``."""
-    if not _SURROGATE.search(name):
+    """A file name that can be printed and written as UTF-8 on one line: bytes of the name
+    that are not UTF-8 (which Python keeps as lone surrogates) and control characters are
+    shown escaped, ``caf\\xe9.html``."""
+    if not _UNPRINTABLE.search(name):
         return name
     try:
-        return os.fsencode(name).decode("utf-8", "backslashreplace")
+        name = os.fsencode(name).decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that no file name's byte stands for
-        return name.encode("utf-8", "backslashreplace").decode("ascii")
+        name = name.encode("utf-8", "backslashreplace").decode("ascii")
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
 
 
 def did_you_mean(name: str, choices) -> str:
