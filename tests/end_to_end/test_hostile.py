@@ -637,3 +637,14 @@ def test_a_symlink_out_of_sources_is_refused_before_its_target_is_opened(tmp_pat
     assert done.stderr.splitlines() == [refused]
     done = _compile_in_a_process(root, "clean", "sources/linked.html")
     assert done.stderr.splitlines() == [refused]
+
+
+def test_a_glossary_symlinked_out_of_the_edition_is_refused_unopened(tmp_path: Path) -> None:
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    os.mkfifo(tmp_path / "outside.toml")
+    os.symlink(tmp_path / "outside.toml", root / "sources" / "glossary.toml")
+    done = _compile_in_a_process(root, "epub")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "Error: sources/glossary.toml: points outside the edition folder (a symlink?); refused"
+    ]

@@ -156,7 +156,12 @@ def _is_table(text: str, table: str) -> bool:
 
 def read_toml(path: Path, root: Path) -> tuple[str, dict]:
     """The text of a TOML file and what it holds; an unreadable file or bad TOML is one
-    ``ConfigError`` naming the file (and the line, for bad TOML)."""
+    ``ConfigError`` naming the file (and the line, for bad TOML). A file whose real path is
+    outside the edition folder ``root`` (a symlink out) is refused before it is opened."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ConfigError(
+            "points outside the edition folder (a symlink?); refused", display_path(path, root)
+        )
     try:
         text = read_toml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
