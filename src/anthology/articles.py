@@ -89,10 +89,14 @@ def clean_page(page: PageFile, rules, limits: Limits | None = None) -> Article:
         limits: book.toml's [limits] (None: the defaults).
 
     Raises:
-        SourceError: the page cannot be read or is not an article.
+        SourceError: the page cannot be read, is not an article, or is over ``[limits] words``.
     """
     limits = limits or Limits()
-    return clean(decode_page(page, limits), rules, limits=limits)
+    article = clean(decode_page(page, limits), rules, limits=limits)
+    if article.word_count > limits.words:
+        what = f"article has {article.word_count:,} words"
+        raise SourceError(limits.exceeded("words", what), page.shown)
+    return article
 
 
 def _clean_all(

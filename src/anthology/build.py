@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -10,19 +11,28 @@ from pathlib import Path
 from anthology import messages
 from anthology.articles import PageErrors, clean_pages
 from anthology.assemble import assemble
-from anthology.config.book import load_edition
+from anthology.config.book import key_error, load_edition
 from anthology.config.edition import Edition
-from anthology.core.errors import Diagnostic, SourceError
+from anthology.core.errors import BuildError, Diagnostic, SourceError
 from anthology.core.model import Article, Book
 from anthology.glossary import link_glossary
 from anthology.messages import Reporter, as_reporter, counted
 from anthology.outputs import Outputs
 from anthology.render.targets import renderer_for
-from anthology.sources import load, unlisted
+from anthology.sources import load, not_read, unlisted
 
 TARGETS = ("epub", "pdf")
 
-__all__ = ["BuildResult", "PageErrors", "Reporter", "TARGETS", "counted", "prepare", "run"]
+__all__ = [
+    "BookErrors",
+    "BuildResult",
+    "PageErrors",
+    "Reporter",
+    "TARGETS",
+    "counted",
+    "prepare",
+    "run",
+]
 
 
 @dataclass
@@ -35,6 +45,7 @@ class BuildResult:
     skipped: list[SourceError] = field(default_factory=list)  # with keep_going only
     pages: int = 0  # of the PDF, when one was made
     seconds: float = 0.0
+    invalid: list[Diagnostic] = field(default_factory=list)  # check errors, with keep_going
 
 
 def run(
@@ -46,6 +57,7 @@ def run(
     print_options: dict | None = None,
     keep_going: bool = False,
     jobs: int = 0,
+    validate: bool = False,
 ) -> BuildResult:
     """Build the edition in ``root`` into each of ``targets`` ("epub", "pdf", "kepub", "azw3").
 
@@ -54,27 +66,110 @@ def run(
         style: a look from ``styles/`` layered over the default.
         report: a ``Reporter``, or a function called with one line per finished stage.
         print_options: overrides of book.toml's [print] (page, shop, variant).
-        keep_going: leave out (and list) the pages that cannot be read or cleaned.
+        keep_going: leave out (and list) the pages that cannot be read or cleaned, and keep
+            an EPUB that fails its checks (its errors in ``invalid``).
         jobs: processes for cleaning and a long PDF's parts (0: one per core, if it pays).
+        validate: also run epubcheck (Java) on each EPUB; our own checks always run.
 
     Raises ``BuildError`` for bad input, leaving ``build/`` untouched.
     """
     started, report = time.perf_counter(), as_reporter(report)
-    edition = load_edition(root)
+    edition = with_print_options(load_edition(root), print_options)
+    renderers, style = renderers_for(targets, edition, style, jobs)  # a bad look fails first
+    if validate:
+        require_epubcheck()
     pages = load(edition)
     cleaned = clean_pages(pages, edition, report, keep_going=keep_going, jobs=jobs)
     themes, notes = plan_parts(edition, cleaned.articles, report)
     book = assemble_book(edition, cleaned.articles, themes, report)
-    edition, style = with_print_options(edition, print_options), style or edition.style
-    renderers = {target: renderer_for(target, edition, style, jobs) for target in targets}
     with Outputs(edition.root, book.slug, output, renderers) as outputs:
         # The PDF first: its layout gives the EPUB the print edition's page numbers.
         printed = render_print(renderers.pop("pdf", None), book, edition, outputs, report)
         starts = print_page_starts(printed, renderers.values(), book, edition, style, report)
         made = [printed] if printed else []
         made += [render_ebook(r, book, starts, outputs, report) for r in renderers.values()]
+        invalid = check_books(outputs, validate, keep_going, report)
         kept = outputs.keep()
-    return result_of(book, edition, cleaned, notes, made, kept, started)
+    result = result_of(book, edition, cleaned, notes, made, kept, started)
+    result.invalid = invalid
+    return result
+
+
+def renderers_for(targets: tuple[str, ...], edition: Edition, style: str, jobs: int):
+    """Each target's renderer, and the look they use: ``style`` (``--style``), else book.toml's.
+
+    Raises:
+        BuildError: a look that does not exist, named as where it was asked for.
+    """
+    try:
+        look = style or edition.style
+        return {target: renderer_for(target, edition, look, jobs) for target in targets}, look
+    except BuildError as exc:
+        if style or not edition.style or exc.file != "--style":
+            raise
+        raise key_error(edition.root, "style", exc.message.removeprefix("--style: ")) from None
+
+
+def require_epubcheck() -> None:
+    """Fail before the build when ``validate`` asks for epubcheck and it cannot run."""
+    from anthology.check.epubcheck import epubcheck_missing
+
+    missing = epubcheck_missing()
+    if missing:
+        raise BuildError(f"epubcheck cannot run: {missing}", "--validate")
+
+
+def check_books(outputs: Outputs, validate: bool, keep_going: bool, report: Reporter):
+    """The checks of ``compile check`` on each EPUB just written, before it replaces the last.
+
+    Returns the errors found, with ``keep_going``; without it, any error stops the build.
+
+    Raises:
+        BookErrors: an EPUB fails a check (the previous books stay in place).
+    """
+    errors = []
+    for temp, final, kind in outputs.written:
+        if not final.name.lower().endswith(".epub"):
+            continue
+        found = _checked(temp, validate)
+        errors += [
+            replace(f, file=f"{final.name}/{f.file}" if f.file else final.name)
+            for f in found
+            if f.severity == "error" or (validate and f.code == "epubcheck-unavailable")
+        ]
+        report.stage(messages.checked(kind, found, validate))
+    if errors and not keep_going:
+        raise BookErrors(errors)
+    return errors
+
+
+def _checked(temp: Path, validate: bool) -> list[Diagnostic]:
+    """The findings on the EPUB at ``temp``; epubcheck reads a file only by an .epub name."""
+    from anthology.check import check_epub
+
+    if not validate:
+        return check_epub(temp, epubcheck=False)
+    named = temp.with_name(temp.name + ".epub")
+    os.link(temp, named)
+    try:
+        return check_epub(named, epubcheck=True)
+    finally:
+        named.unlink(missing_ok=True)
+
+
+class BookErrors(BuildError):
+    """A book just made fails its checks: one line per error, and what to do."""
+
+    SHOWN = 10
+
+    def __init__(self, errors: list[Diagnostic]):
+        self.errors = errors
+        lines = [messages.check_error(e) for e in errors[: self.SHOWN]]
+        if len(errors) > self.SHOWN:
+            lines.append(f"… and {len(errors) - self.SHOWN} more")
+        lines.append(messages.not_written(len(errors)))
+        super().__init__(lines[0])
+        self.message = "\n".join(lines)
 
 
 def result_of(
@@ -85,6 +180,7 @@ def result_of(
         *doubtful_losses(edition, book),
         *notes,
         *unlisted(edition),
+        *not_read(edition),
         *(d for rendered in made for d in rendered.diagnostics),
     ]
     pages = next((rendered.pages for rendered in reversed(made) if rendered.pages), 0)

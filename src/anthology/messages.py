@@ -83,6 +83,27 @@ def rendered(name: str, path: Path, pages: int) -> str:
     return f"{name}: {shown(path)}" + (f" ({counted(pages, 'page')})" if pages else "")
 
 
+def checked(kind: str, findings: list, validate: bool) -> str:
+    """The check stage's line for one EPUB: what ran and how many errors it found."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    ran = "structure and epubcheck" if validate else "structure"
+    return f"check: {kind} {ran}, " + (counted(errors, "error") if errors else "no errors")
+
+
+def check_error(finding) -> str:
+    """One error a book's check found: ``book.epub/EPUB/x.xhtml:12: MESSAGE [code]``."""
+    where = f"{finding.file}:{finding.line}" if finding.line else finding.file
+    return f"{where}: {finding.message} [{finding.code}]"
+
+
+def not_written(errors: int) -> str:
+    """What a build that fails its checks says last."""
+    return (
+        f"the EPUB fails its checks ({counted(errors, 'error')} above), so no book was "
+        "written; --keep-going writes it anyway"
+    )
+
+
 NO_PRINT_PAGES = "epub: no print page numbers yet (build the PDF, or both editions, to add them)"
 
 

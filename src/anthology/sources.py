@@ -6,13 +6,15 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from anthology.config.edition import Edition
-from anthology.core.errors import Diagnostic, SourceError, display_path
+from anthology.core.errors import Diagnostic, SourceError, did_you_mean, display_path, printable
+from anthology.core.files import NotRegularFile, open_regular
 from anthology.core.limits import Limits, format_size
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -45,20 +47,64 @@ def page_kind(path: Path) -> str | None:
 
 
 def discover(edition: Edition) -> list[Path]:
-    """The page files of the edition in a stable order: book.toml's order, or by name."""
+    """The page files of the edition in a stable order: book.toml's order, or by name.
+
+    Anything in sources/ named like a page but a folder is left out; named pipes, devices and
+    symlinks are not: ``load_page`` refuses them by name.
+
+    Raises:
+        SourceError: sources/ holds no pages (the line names the edition and what is read).
+    """
     if edition.configured and edition.parts:
         return [edition.sources / entry.source for part in edition.parts for entry in part.articles]
     pages = [
         p
         for p in sorted(edition.sources.iterdir(), key=lambda p: p.name)
-        if p.is_file() and not p.name.startswith(".") and page_kind(p)
+        if not p.name.startswith(".") and page_kind(p) and not p.is_dir()
     ]
     if not pages:
+        unread = _not_read(edition.sources)
+        also = f"; {_unread_note(unread)}" if unread else ""
         raise SourceError(
-            "no pages found (expected .txt or .html files)",
-            display_path(edition.sources, edition.root),
+            f"no pages to build from: pages are files ending in {READ_SUFFIXES}{also}",
+            display_path(edition.sources, edition.root.parent),
         )
     return pages
+
+
+# Text that is not a page this tool reads, but that someone may expect it to (Markdown).
+NOT_READ_SUFFIXES = (".md", ".markdown", ".mdown", ".rst", ".adoc", ".org")
+READ_SUFFIXES = ", ".join(TEXT_SUFFIXES + HTML_SUFFIXES[:-1]) + f" or {HTML_SUFFIXES[-1]}"
+
+
+def _not_read(folder: Path) -> list[str]:
+    """The files in ``folder`` that look like text to read but are not read (Markdown …)."""
+    return sorted(
+        printable(p.name)
+        for p in folder.iterdir()
+        if p.name.lower().endswith(NOT_READ_SUFFIXES) and not p.name.startswith(".")
+    )
+
+
+def _unread_note(names: list[str]) -> str:
+    """``2 .md files (a.md, b.md) are not read: save them as .txt or .html to include them``."""
+    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+    suffixes = sorted({"." + n.rsplit(".", 1)[-1].lower() for n in names})
+    noun = f"{' or '.join(suffixes)} file" + ("s" if len(names) > 1 else "")
+    verb = "are" if len(names) > 1 else "is"
+    return (
+        f"{len(names)} {noun} ({shown}) {verb} not read: "
+        "save as .txt (plain text) or .html to include"
+    )
+
+
+def not_read(edition: Edition) -> list[Diagnostic]:
+    """One warning naming the files in sources/ that look like pages but are not read."""
+    unread = _not_read(edition.sources) if edition.sources.is_dir() else []
+    if not unread:
+        return []
+    note = _unread_note(unread)
+    return [Diagnostic("load-002", "warning", f"{edition.sources.name}/", note)]
 
 
 @dataclass(frozen=True)
@@ -86,11 +132,13 @@ def load(edition: Edition) -> list[PageFile]:
 def load_page(path: Path, edition: Edition) -> PageFile:
     """Read one page file's bytes, within the edition's ``[limits] page_size``.
 
+    Its real path is checked before it is opened: a symlink out of sources/ is refused and
+    what it points to never opened; so are named pipes, devices and folders.
     A file that cannot be read as a page comes back with its ``problem``, not raised: a build
     with ``--keep-going`` goes on without it.
     """
     shown = display_path(path, edition.root)
-    name = (
+    name = printable(
         str(path.relative_to(edition.sources))
         if path.is_relative_to(edition.sources)
         else path.name
@@ -98,11 +146,8 @@ def load_page(path: Path, edition: Edition) -> PageFile:
     kind = page_kind(path)
     try:
         if kind is None:
-            raise SourceError("not a page this tool reads (use .txt or .html)", shown)
-        resolved = path.resolve()
-        if not resolved.is_relative_to(edition.sources.resolve()):
-            raise SourceError("points outside the sources/ folder (a symlink?); refused", shown)
-        data = _file_bytes(path, shown, edition.limits)
+            raise SourceError(f"not a page this tool reads (pages end in {READ_SUFFIXES})", shown)
+        data = _file_bytes(path, shown, edition.limits, edition.sources)
     except SourceError as exc:
         return PageFile(path, name, shown, kind, problem=exc.message)
     return PageFile(path, name, shown, kind, data)
@@ -122,6 +167,15 @@ def decode_page(file: PageFile, limits: Limits) -> Page:
     text = decode(data, file.kind)
     if text is None:
         raise SourceError("looks like binary data, not a text or HTML page", file.shown)
+    # Words end at white space: a page with fewer spaces than the limit (most pages) is
+    # judged in milliseconds; the others are counted, and refused before they are parsed (a
+    # page of millions of words would take minutes to lay out).
+    spaces = text.count(" ") + text.count("\n") + text.count("\t")
+    words = estimated_words(text, file.kind) if spaces >= limits.words else 0
+    if words > limits.words:
+        raise SourceError(
+            limits.exceeded("words", f"page has about {words:,} words of text"), file.shown
+        )
     return Page(path=file.path, name=file.name, shown=file.shown, kind=file.kind, text=text)
 
 
@@ -134,17 +188,38 @@ def read_page(path: Path, edition: Edition) -> Page:
     return decode_page(load_page(path, edition), edition.limits)
 
 
-def _file_bytes(path: Path, shown: str, limits: Limits) -> bytes:
-    """The file's bytes as on disk, if it is no larger than the page size limit."""
+def _file_bytes(path: Path, shown: str, limits: Limits, folder: Path) -> bytes:
+    """The file's bytes as on disk, if it is a regular file inside ``folder`` no larger than
+    the page size limit. Nothing is opened before its real path and kind are known."""
     try:
-        size = path.stat().st_size
-        if size > limits.page_size:
-            raise SourceError(limits.exceeded("page_size", f"page is {format_size(size)}"), shown)
-        return path.read_bytes()
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        pages = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+        raise SourceError(f"no such file{did_you_mean(path.name, pages)}", shown) from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a folder that cannot be read
+        raise SourceError(f"cannot be read ({_reason(exc)})", shown) from None
+    if not resolved.is_relative_to(folder.resolve()):
+        raise SourceError(f"points outside the {folder.name}/ folder (a symlink?); refused", shown)
+    try:
+        with open_regular(resolved) as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > limits.page_size:
+                raise SourceError(
+                    limits.exceeded("page_size", f"page is {format_size(size)}"), shown
+                )
+            # One byte past the limit: a file that grows while it is read is still caught.
+            data = file.read(limits.page_size + 1)
+    except NotRegularFile as exc:
+        raise SourceError(f"is {exc.kind}, not a page file; refused", shown) from None
     except OSError as exc:
-        raise SourceError(
-            f"cannot be read ({exc.strerror or exc.__class__.__name__})", shown
-        ) from None
+        raise SourceError(f"cannot be read ({_reason(exc)})", shown) from None
+    if len(data) > limits.page_size:
+        raise SourceError(limits.exceeded("page_size", "page grew while it was read"), shown)
+    return data
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or exc.__class__.__name__
 
 
 def _unpacked(data: bytes, path: Path, shown: str, limits: Limits) -> bytes:
@@ -179,14 +254,14 @@ def unlisted(edition: Edition) -> list[Diagnostic]:
         Diagnostic(
             "load-001",
             "warning",
-            f"{edition.sources.name}/{path.name}",
+            f"{edition.sources.name}/{printable(path.name)}",
             "not listed in book.toml's parts, so not in the book",
         )
         for path in sorted(edition.sources.iterdir())
         if path.is_file()
         and not path.name.startswith(".")
         and page_kind(path)
-        and path.name not in listed
+        and printable(path.name) not in listed
     ]
 
 
@@ -196,18 +271,18 @@ def image_problem(path: Path, limits: Limits) -> str:
     Only the file's size and its header are read. A file that is not an image passes: the
     renderer says so when it converts it.
     """
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return ""
-    if size > limits.image_size:
-        return limits.exceeded("image_size", f"image is {format_size(size)}")
     from PIL import Image
 
     bomb_check, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
-        with Image.open(path) as image:
-            width, height = image.size
+        with open_regular(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > limits.image_size:
+                return limits.exceeded("image_size", f"image is {format_size(size)}")
+            with Image.open(file) as image:
+                width, height = image.size
+    except NotRegularFile as exc:
+        return f"is {exc.kind}, not an image file"
     except Exception:  # noqa: BLE001  anything Pillow cannot open is the renderer's to report
         return ""
     finally:
@@ -224,10 +299,11 @@ def load_loose_page(path: Path) -> PageFile:
     """Load a page given on the command line, wherever it lies (for ``compile clean``).
 
     A page in a ``sources/`` folder is read as its edition reads it; any other page as if its
-    own folder were an edition's ``sources/``.
+    own folder were an edition's ``sources/``. Either way, nothing outside that folder is
+    opened (a symlink out of it is refused).
     """
-    path = Path(path)
-    parent = path.resolve().parent
+    path = Path(os.path.abspath(path))
+    parent = path.parent
     root = parent.parent if parent.name == "sources" else parent
     edition = Edition(root=root, title="")
     if parent.name != "sources":
@@ -238,7 +314,7 @@ def load_loose_page(path: Path) -> PageFile:
                 return parent
 
         edition = _Loose(root=parent, title="")
-    return load_page(path.resolve(), edition)
+    return load_page(path, edition)
 
 
 def read_loose_page(path: Path) -> Page:
@@ -248,6 +324,25 @@ def read_loose_page(path: Path) -> Page:
         SourceError: as ``read_page``.
     """
     return decode_page(load_loose_page(path), Limits())
+
+
+_TAG = re.compile(r"<[^<>]*>")  # never crosses a "<": linear on any input
+_HIDDEN = re.compile(r"<(script|style|template)\b", re.I)
+
+
+def estimated_words(text: str, kind: str) -> int:
+    """The words of a page's text before it is parsed: for HTML, the words outside tags,
+    scripts and stylesheets (more than the article will keep: menus and footers count too)."""
+    if kind != "html":
+        return len(text.split())
+    lowered, words, at = text.lower(), 0, 0
+    for match in _HIDDEN.finditer(text):
+        if match.start() < at:
+            continue  # inside a script skipped already
+        words += len(_TAG.sub(" ", text[at : match.start()]).split())
+        end = lowered.find(f"</{match.group(1).lower()}", match.end())
+        at = len(text) if end < 0 else end
+    return words + len(_TAG.sub(" ", text[at:]).split())
 
 
 def page_stem(name: str) -> str:

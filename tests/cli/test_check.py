@@ -22,6 +22,7 @@ from tests.paths import SOURCES
 
 CHAPTER = "EPUB/what-do-we-mean-by-socialism-october.xhtml"
 Change = Callable[[bytes], bytes] | bytes
+PAGE_BREAK = '<span epub:type="pagebreak" role="doc-pagebreak" id="page-7" aria-label="7"/>'
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +233,52 @@ BROKEN = [
         "EPUB/fonts/latin.ttf",
         "Cyrillic among them",
     ),
+] + [
+    (name, {CHAPTER: sub(r'(<div class="article-body">)', r"\1\n" + markup)}, code, CHAPTER, words)
+    for name, markup, code, words in [
+        (
+            "a page-break marker inside a line break",
+            f"<p>One<br>{PAGE_BREAK}</br>two.</p>",
+            "xhtml-content",
+            '<br> holds <span epub:type="pagebreak">; it can hold nothing',
+        ),
+        (
+            "text directly inside a list",
+            "<ul>loose words<li>an item</li></ul>",
+            "xhtml-content",
+            '<ul> holds text ("loose words")',
+        ),
+        (
+            "a page-break marker directly inside a list",
+            f"<ol><li>an item</li>{PAGE_BREAK}</ol>",
+            "xhtml-content",
+            '<ol> holds <span epub:type="pagebreak">; it can hold only <li>',
+        ),
+        (
+            "a block inside a paragraph",
+            "<p><div>a block</div></p>",
+            "xhtml-content",
+            "<p> holds <div>; it can hold only text and inline elements",
+        ),
+        (
+            "an id given twice",
+            '<p><span id="twice">a</span><span id="twice">b</span></p>',
+            "id-duplicate",
+            'the id "twice" is given twice',
+        ),
+        (
+            "an id that is not a name",
+            '<p><span id="two words">a</span></p>',
+            "id-invalid",
+            'the id "two words" is not a valid id',
+        ),
+        (
+            "a link to an address that is not a URL",
+            '<p><a href="http://Best%20of%202025:%20Fiction%20Books">a list</a></p>',
+            "url-invalid",
+            'the host "Best%20of%202025" holds characters no host can',
+        ),
+    ]
 ]
 
 
@@ -356,3 +403,29 @@ def test_cli_without_a_built_epub_says_so_in_one_line(tmp_path) -> None:
     assert result.output == (
         f"Error: no EPUB in {tmp_path / 'build'}/: build one first with `compile epub`\n"
     )
+
+
+STRUCTURE = [
+    c for c in BROKEN if c[2] in ("xhtml-content", "id-duplicate", "id-invalid", "url-invalid")
+]
+
+
+@pytest.mark.slow
+def test_epubcheck_finds_an_error_on_each_line_the_structure_checks_do(good, tmp_path) -> None:
+    """Our checks stand in for epubcheck in every build: each error they find is one of its.
+
+    Every breakage goes into one chapter, each on its own line, so one run of epubcheck (a
+    JVM, seconds) judges them all.
+    """
+    changes = [case[1][CHAPTER] for case in STRUCTURE]
+
+    def all_of_them(data: bytes) -> bytes:
+        for change in changes:
+            data = change(data)
+        return data
+
+    findings = check_epub(rewrite(good, tmp_path / "broken.epub", {CHAPTER: all_of_them}))
+    ours = {f.line for f in findings if f.code in {case[2] for case in STRUCTURE}}
+    theirs = {f.line for f in findings if f.code == "epubcheck" and f.severity == "error"}
+    assert len(ours) == len(STRUCTURE), findings
+    assert ours <= theirs, findings

@@ -18,7 +18,10 @@ import itertools
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -31,7 +34,7 @@ from pypdf.generic import IndirectObject
 
 from anthology.build import run
 from anthology.cli import main
-from tests.paths import SOURCES
+from tests.paths import ROOT, SOURCES
 
 pytestmark = pytest.mark.slow
 
@@ -419,6 +422,10 @@ def test_a_five_megabyte_single_line_text_builds(tmp_path: Path) -> None:
     (root / "sources" / "one-line.txt").write_text(
         f"A text dump on a single line\n\n{line}.\n", encoding="utf-8"
     )
+    # 900,000 words: three times the default word budget.
+    (root / "sources" / "book.toml").write_text(
+        'title = "One line"\n\n[limits]\nwords = 1_000_000\n', encoding="utf-8"
+    )
     result = run(root, targets=("epub",))
     with zipfile.ZipFile(result.outputs["epub"]) as book:
         chapter = max(book.infolist(), key=lambda member: member.file_size).filename
@@ -507,6 +514,7 @@ def test_a_page_over_its_cleaning_time(tmp_path: Path) -> None:
     )
     book = 'title = "T"\n[limits]\nclean_seconds = 0.01\n'
     root = _edition_with(tmp_path, "slow.html", slow.encode(), book)
+    (root / "sources" / "good.html").unlink()  # on a busy machine it can take 0.01 s too
     assert _compile_fails(root, "--jobs", "1") == (
         "Error: sources/slow.html: cleaning took over 0.01 s, the limit for one page "
         "([limits] clean_seconds in book.toml)"
@@ -556,3 +564,87 @@ def test_a_symlink_out_of_sources_is_refused(tmp_path: Path) -> None:
 def test_binary_data_with_an_html_name(tmp_path: Path) -> None:
     root = _edition_with(tmp_path, "photo.html", bytes(range(256)) * 64)
     assert _compile_fails(root).startswith("Error: sources/photo.html: looks like binary data")
+
+
+def test_a_thirty_megabyte_page_of_words_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    words = " ".join(itertools.islice(itertools.cycle(_PARAGRAPHS[0].split()), 5_400_000))
+    huge = _page("Millions of words", f"<p>{words}</p>")
+    assert len(huge) > 30_000_000
+    root = _edition_with(tmp_path, "huge.html", huge.encode())
+    started = time.perf_counter()
+    line = _compile_fails(root)
+    assert line.startswith("Error: sources/huge.html: page has about 5,4")
+    assert line.endswith("words of text, over the 300,000-word limit ([limits] words in book.toml)")
+    assert time.perf_counter() - started < 30  # laid out, it would take many minutes
+
+
+def test_a_file_name_that_is_not_utf8_builds(tmp_path: Path) -> None:
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    sources = os.fsencode(root / "sources")
+    with open(sources + b"/caf\xe9.html", "wb") as page:
+        page.write(_page("A page whose file name is Latin-1").encode())
+    result = run(root, targets=("epub",))
+    titles = [chapter.article.title for chapter in result.book.chapters]
+    assert "A page whose file name is Latin-1" in titles
+    assert result.invalid == []
+
+
+def test_a_file_name_that_is_not_utf8_is_named_escaped(tmp_path: Path) -> None:
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    with open(os.fsencode(root / "sources") + b"/caf\xe9.html", "wb") as page:
+        page.write(b" \n")
+    assert _compile_fails(root) == "Error: sources/caf\\xe9.html: is empty"
+
+
+def _compile_in_a_process(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """``compile`` in its own process, stopped if it blocks (opening a pipe would)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *sys.path])}
+    return subprocess.run(
+        [sys.executable, "-m", "anthology", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_named_pipe_among_the_pages_is_refused_without_blocking(tmp_path: Path) -> None:
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    os.mkfifo(root / "sources" / "pipe.html")
+    done = _compile_in_a_process(root, "epub")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "Error: sources/pipe.html: is a named pipe (FIFO), not a page file; refused"
+    ]
+    done = _compile_in_a_process(root, "clean", "sources/pipe.html")
+    assert done.stderr.splitlines() == [
+        "Error: sources/pipe.html: is a named pipe (FIFO), not a page file; refused"
+    ]
+    kept = _compile_in_a_process(root, "epub", "--keep-going")
+    assert kept.returncode == 3 and "Skipped: sources/pipe.html" in kept.stderr
+
+
+def test_a_symlink_out_of_sources_is_refused_before_its_target_is_opened(tmp_path: Path) -> None:
+    # The target is a named pipe: opening it would block until the test's timeout.
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    os.mkfifo(tmp_path / "outside.html")
+    os.symlink(tmp_path / "outside.html", root / "sources" / "linked.html")
+    refused = "Error: sources/linked.html: points outside the sources/ folder (a symlink?); refused"
+    done = _compile_in_a_process(root, "epub")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [refused]
+    done = _compile_in_a_process(root, "clean", "sources/linked.html")
+    assert done.stderr.splitlines() == [refused]
+
+
+def test_a_glossary_symlinked_out_of_the_edition_is_refused_unopened(tmp_path: Path) -> None:
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    os.mkfifo(tmp_path / "outside.toml")
+    os.symlink(tmp_path / "outside.toml", root / "sources" / "glossary.toml")
+    done = _compile_in_a_process(root, "epub")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "Error: sources/glossary.toml: points outside the edition folder (a symlink?); refused"
+    ]

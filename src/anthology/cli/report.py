@@ -13,6 +13,7 @@ from anthology.core.errors import BuildError
 def run_build(targets: tuple[str, ...], options: BuildOptions, print_options: dict | None = None):
     """Build ``targets`` as the command line asked, print the outcome, exit as it says."""
     from anthology.build import run
+    from anthology.messages import check_error
 
     try:
         result = run(
@@ -24,6 +25,7 @@ def run_build(targets: tuple[str, ...], options: BuildOptions, print_options: di
             print_options=print_options,
             keep_going=options.keep_going,
             jobs=options.jobs,
+            validate=options.validate,
         )
     except BuildError as exc:
         fail(exc)
@@ -32,7 +34,9 @@ def run_build(targets: tuple[str, ...], options: BuildOptions, print_options: di
         click.echo(summary(result))
     for skipped in result.skipped:
         click.echo(f"Skipped: {skipped.message}", err=True)
-    if result.skipped:
+    for error in result.invalid:
+        click.echo(f"Invalid: {check_error(error)}", err=True)
+    if result.skipped or result.invalid:
         sys.exit(EXIT_SKIPPED)
 
 
@@ -93,6 +97,7 @@ def summary(result) -> str:
         + ", ".join(outputs)
         + (f"; {counted(warnings, 'warning')}" if warnings else "")
         + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+        + (f"; {counted(len(result.invalid), 'check error')}" if result.invalid else "")
     )
 
 

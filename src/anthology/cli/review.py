@@ -23,10 +23,11 @@ def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
     """Check an EPUB for what breaks on e-readers: epubcheck, then our own checks.
 
     Our checks: what Send to Kindle rejects (no UTF-8 declaration, "--" in a comment, an
-    empty table of contents, no dc:language or dc:date), fonts lacking characters the text
+    empty table of contents, no dc:language or dc:date), elements where HTML does not allow
+    them, ids given twice, addresses that are not URLs, fonts lacking characters the text
     uses, images too large for e-ink, links that lead nowhere, glossary terms no chapter
-    uses, chapters too short to be whole articles. One line per finding,
-    FILE[:LINE]: SEVERITY CODE: MESSAGE, then the counts.
+    uses, chapters too short to be whole articles (every build runs them all but epubcheck).
+    One line per finding, FILE[:LINE]: SEVERITY CODE: MESSAGE, then the counts.
 
     \b
     Exit status: 0; with --strict, 1 if there is any error or warning;
@@ -106,7 +107,7 @@ def clean_command(
     from anthology.articles import clean_page
     from anthology.clean.formats import SUFFIX, explain_html, json_record, render
     from anthology.clean.rules import edition_rules
-    from anthology.core.errors import SourceError
+    from anthology.core.errors import SourceError, printable
     from anthology.sources import load_loose_page, page_stem
 
     site_rules: dict = {}
@@ -115,6 +116,7 @@ def clean_command(
     if output_dir:
         output_dir.mkdir(parents=True, exist_ok=True)
     for path in pages:
+        shown = printable(str(path))  # a name whose bytes are not UTF-8 is shown escaped
         try:
             # The load and clean stages of a build, with the site rules beside the page
             # (sources/sites/ of its edition).
@@ -126,18 +128,18 @@ def clean_command(
         except SourceError as exc:
             failures += 1
             click.echo(f"Error: {exc.message}", err=True)
-            reports.append((str(path), None, exc.message))
+            reports.append((shown, None, exc.message))
             if fmt == "json" and not output_dir:
                 reason = exc.message.removeprefix(f"{exc.file}: ") if exc.file else exc.message
-                click.echo(json_record(None, str(path), reason))
+                click.echo(json_record(None, shown, reason))
             continue
-        reports.append((str(path), article, ""))
-        text = render(article, fmt, body_only, source=str(path))
+        reports.append((shown, article, ""))
+        text = render(article, fmt, body_only, source=shown)
         if output_dir:
             (output_dir / (page_stem(path.name) + SUFFIX[fmt])).write_text(text, encoding="utf-8")
         else:
             if len(pages) > 1 and fmt != "json":
-                click.echo(f"==> {path} <==")
+                click.echo(f"==> {shown} <==")
             click.echo(text)
     if explain:
         explain.write_text(explain_html(reports), encoding="utf-8")

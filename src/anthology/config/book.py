@@ -14,7 +14,7 @@ from pathlib import Path
 
 from anthology.config.edition import ArticleEntry, Edition, PartConfig, PrintOptions
 from anthology.config.glossary import load_glossary
-from anthology.config.problems import Problems, check_keys, parse_date, read_toml
+from anthology.config.problems import Problems, check_keys, parse_date, read_toml, read_toml_text
 from anthology.config.units import (
     PAGE_SIZES,
     PDF_VARIANTS,
@@ -23,7 +23,8 @@ from anthology.config.units import (
     parse_length_mm,
     parse_size,
 )
-from anthology.core.errors import ConfigError, display_path
+from anthology.core.errors import ConfigError, did_you_mean, display_path, printable
+from anthology.core.files import file_kind
 from anthology.core.limits import TITLE_MAX_CHARS, Limits
 from anthology.render.labels import catalogue, label_keys
 
@@ -61,6 +62,7 @@ LIMIT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "image_size": ((int, str), 'Largest image file, such as "40 MB" (or a number of bytes).'),
     "image_megapixels": ((int, float), "Largest image in millions of pixels (default 50)."),
     "clean_seconds": ((int, float), "Longest time to clean one page, in seconds (0: no limit)."),
+    "words": ((int, float), "Most words in one article (default 300,000); more is refused."),
 }
 INDEX_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "extra": (list, "Names and terms to index besides the glossary's entries."),
@@ -93,8 +95,17 @@ def load_edition(root: Path) -> Edition:
     Raises:
         ConfigError: the folder has no sources, or book.toml is malformed or inconsistent.
     """
-    root = root.resolve()
+    given, root = root, root.resolve()
     sources = root / "sources"
+    if not root.is_dir():
+        siblings = [p.name for p in root.parent.iterdir() if p.is_dir()]
+        hint = did_you_mean(root.name, siblings)
+        problem = "is not a folder" if root.exists() else "no such folder"
+        raise ConfigError(
+            f"{problem}{hint}; give --project the edition folder "
+            f"(compile init {printable(str(given))} starts a new one)",
+            printable(str(given)),
+        )
     if not sources.is_dir():
         raise ConfigError(
             "no sources/ folder here; run compile in an edition folder or pass --project DIR",
@@ -108,6 +119,20 @@ def load_edition(root: Path) -> Edition:
         )
     text, data = read_toml(path, root)
     return replace(_edition_from_data(root, path, text, data), glossary=glossary)
+
+
+def key_error(root: Path, key: str, message: str) -> ConfigError:
+    """An error about the top-level ``key`` of the edition's book.toml, at the key's line:
+    for what a later stage finds wrong with a value (a look ``style`` names that is missing)."""
+    path = root / "sources" / BOOK_FILE
+    try:
+        text = read_toml_text(path)
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    line = Problems(path, text, root).line_of(f"{key} ") or Problems(path, text, root).line_of(
+        f"{key}="
+    )
+    return ConfigError(f'"{key}": {message}', display_path(path, root), line)
 
 
 def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition:
@@ -213,7 +238,8 @@ def _part_articles(
             )
         elif not (root / "sources" / entry.source).is_file():
             problems.add(
-                f'part "{part_title}" lists "{entry.source}", which is not in sources/',
+                f'part "{part_title}" lists "{entry.source}", which '
+                + _not_a_page(root / "sources", entry.source),
                 line,
             )
         elif entry.source in seen_sources:
@@ -359,7 +385,7 @@ def _limit_value(key: str, value: int | float | str) -> tuple[int | float | None
         return parse_size(value), 'a size such as "50 MB" or a number of bytes'
     if isinstance(value, str) or not math.isfinite(value):
         return None, "a number"
-    if key == "depth":
+    if key in ("depth", "words"):
         return (value if isinstance(value, int) and value > 0 else None), "a whole number over 0"
     if key == "clean_seconds":
         return (value if value >= 0 else None), "a number of seconds (0 for no limit)"
@@ -408,6 +434,23 @@ def _outside_sources(root: Path, source: str) -> bool:
         return not (sources / source).resolve().is_relative_to(sources)
     except (OSError, RuntimeError, ValueError):
         return True
+
+
+def _not_a_page(sources: Path, source: str) -> str:
+    """Why ``source`` is no page file in ``sources``: what it is instead, or a near name."""
+    path = sources / source
+    try:
+        kind = file_kind(path.stat().st_mode)
+    except OSError:
+        kind = ""
+    if kind:
+        return f"is {kind}, not a page file"
+    folder = path.parent
+    names = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    hint = did_you_mean(path.name, names)
+    if hint and folder != sources:
+        hint = hint.replace('"', f'"{Path(source).parent.as_posix()}/', 1)
+    return f"is not in sources/{hint}"
 
 
 def _title_from_folder(root: Path) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from anthology.core.errors import ConfigError, display_path
+from anthology.core.files import open_regular
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -98,14 +99,69 @@ def toml_error(exc: tomllib.TOMLDecodeError, path: Path, root: Path, text: str) 
     if line is None and "end of document" in message:
         line = max(1, len(text.splitlines()))
     message = _TOML_POSITION.sub("", message).replace("(at end of document)", "")
+    twice = _set_twice(message, text.splitlines(), line)
     return ConfigError(
-        f"not valid TOML: {message.strip().rstrip('.')}", display_path(path, root), line
+        twice or f"not valid TOML: {message.strip().rstrip('.')}", display_path(path, root), line
     )
+
+
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""  # a bare or quoted key
+_KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")  # a key, dotted or not
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]")
+
+
+def _set_twice(message: str, lines: list[str], line: int | None) -> str:
+    """TOML's "Cannot overwrite a value" or "Cannot declare … twice" as a line naming the key
+    or table set twice and where it was set first; "" for other errors."""
+    if not line or line > len(lines):
+        return ""
+    if message.startswith("Cannot declare"):
+        found = _TABLE.match(lines[line - 1])
+        if not found:
+            return ""
+        table = found.group(1)
+        first = next(
+            (n for n, text in enumerate(lines[: line - 1], 1) if _is_table(text, table)), None
+        )
+        where = f" (first on line {first})" if first else ""
+        return f"the table [{table}] appears twice{where}: merge the two into one"
+    if message.startswith(("Cannot overwrite a value", "Duplicate inline table key")):
+        found = _KEY.match(lines[line - 1])
+        key = found.group(1) if found else ""
+        inline = re.search(r"key '([^']+)'", message)
+        key = inline.group(1) if inline else key
+        if not key:
+            return ""
+        # The key's first setting: in the same table, between its header and this line.
+        start = max(
+            (n for n, text in enumerate(lines[: line - 1]) if _TABLE.match(text)), default=0
+        )
+        first = next(
+            (
+                n
+                for n, text in enumerate(lines[start : line - 1], start + 1)
+                if (m := _KEY.match(text)) and m.group(1) == key
+            ),
+            None,
+        )
+        where = f" (first on line {first})" if first else ""
+        return f'the key "{key}" is set twice{where}: keep one'
+    return ""
+
+
+def _is_table(text: str, table: str) -> bool:
+    found = _TABLE.match(text)
+    return bool(found) and found.group(1) == table and not text.lstrip().startswith("[[")
 
 
 def read_toml(path: Path, root: Path) -> tuple[str, dict]:
     """The text of a TOML file and what it holds; an unreadable file or bad TOML is one
-    ``ConfigError`` naming the file (and the line, for bad TOML)."""
+    ``ConfigError`` naming the file (and the line, for bad TOML). A file whose real path is
+    outside the edition folder ``root`` (a symlink out) is refused before it is opened."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ConfigError(
+            "points outside the edition folder (a symlink?); refused", display_path(path, root)
+        )
     try:
         text = read_toml_text(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -119,8 +175,13 @@ def read_toml(path: Path, root: Path) -> tuple[str, dict]:
 
 
 def read_toml_text(path: Path) -> str:
-    """A TOML file's text; the byte order mark some editors write first is no error."""
-    return path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    """A TOML file's text; the byte order mark some editors write first is no error.
+
+    Raises:
+        OSError: the file cannot be read, or is a folder, a named pipe or a device.
+    """
+    with open_regular(path) as file:
+        return file.read().decode("utf-8").removeprefix("\ufeff")
 
 
 def reason(exc: BaseException) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x1f\x7f]")
 
 
 class BuildError(click.ClickException):
@@ -18,7 +23,7 @@ class BuildError(click.ClickException):
         if self.file:
             where = f"{self.file}:{line}: " if line else f"{self.file}: "
         # One line, always: a message that spans lines would break the contract of the CLI.
-        super().__init__(" ".join(f"{where}{message}".split()))
+        super().__init__(printable(" ".join(f"{where}{message}".split())))
 
 
 class ConfigError(BuildError):
@@ -49,8 +54,30 @@ class Diagnostic:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """Show ``path`` relative to the edition root when it lies inside it."""
+    """Show ``path`` relative to the edition root when it lies inside it (printable, as
+    ``printable`` makes it)."""
     try:
-        return str(path.relative_to(root))
+        return printable(str(path.relative_to(root)))
     except ValueError:
-        return str(path)
+        return printable(str(path))
+
+
+def printable(name: str) -> str:
+    """A file name that can be printed and written as UTF-8 on one line: bytes of the name
+    that are not UTF-8 (which Python keeps as lone surrogates) and control characters are
+    shown escaped, ``caf\\xe9.html``."""
+    if not _UNPRINTABLE.search(name):
+        return name
+    try:
+        name = os.fsencode(name).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that no file name's byte stands for
+        name = name.encode("utf-8", "backslashreplace").decode("ascii")
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
+
+
+def did_you_mean(name: str, choices) -> str:
+    """`` (did you mean "article.html"?)`` when one of ``choices`` is close to ``name``."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.75)
+    return f' (did you mean "{close[0]}"?)' if close else ""

@@ -24,6 +24,7 @@ class Limits:
     image_size: int = 40 * MB  # bytes of one image file
     image_megapixels: float = 50.0  # pixels of one image, in millions
     clean_seconds: float = 30.0  # time to clean one page; 0 for no limit
+    words: int = 300_000  # words of one article (a long book is 100,000)
 
     def exceeded(self, key: str, what: str) -> str:
         """The message for a file over the limit ``key``: ``page is 31.4 MB, over the …``."""
@@ -38,6 +39,8 @@ class Limits:
             return f"{value:g} megapixel"
         if key == "clean_seconds":
             return f"{value:g} s"
+        if key == "words":
+            return f"{value:,}-word"
         return f"{value}"
 
 
