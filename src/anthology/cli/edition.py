@@ -34,9 +34,12 @@ def glossary() -> None:
 def suggest(project: Path, limit: int) -> None:
     """Print candidate glossary terms as TOML ready to paste into glossary.toml.
 
-    Candidates are recurring names, acronyms (with the expansions found beside them) and
-    phrases the authors set in quotation marks, ranked by how widely they occur; terms the
-    glossary already defines are left out.
+    Candidates are the names and words a newcomer would not know: rare in general language
+    and recurring or explained in these articles. Spellings of one thing are merged (with
+    aliases), each gets a guessed category and a definition drafted from the sentence that
+    introduces it (its chapter in a comment; review it). Entries with no draft are printed
+    commented out, so appending the output to glossary.toml still builds. Terms the glossary
+    already defines are left out.
 
     \b
     Examples:
@@ -44,7 +47,7 @@ def suggest(project: Path, limit: int) -> None:
       compile glossary suggest -n 80 >> sources/glossary.toml
     """
     from anthology.build import prepare
-    from anthology.glossary import suggest_terms, suggestions_toml
+    from anthology.plan.terms import suggest_terms, suggestions_toml
 
     try:
         edition, book = prepare(project)
