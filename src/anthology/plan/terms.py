@@ -132,7 +132,10 @@ def suggest_terms(
         t.casefold() for s in sentences for t in _TOKEN.findall(s.text) if t[0].islower()
     )
     mid_capitals = Counter(
-        t for s in sentences for t in _TOKEN.findall(s.text)[1:] if t[0].isupper()
+        m.group(0)
+        for s in sentences
+        for m in _TOKEN.finditer(s.text)
+        if m.group(0)[0].isupper() and not _opens(s.text, m.start())
     )
     found: dict[str, _Candidate] = defaultdict(_Candidate)
     for sentence in sentences:
@@ -212,7 +215,8 @@ def _collect(
     i = 0
     while i < len(tokens):
         word, start = tokens[i]
-        if _is_capital(word) and not (i == 0 and _common_at_start(word, lower_words, mid_capitals)):
+        starts = _opens(text, start)
+        if _is_capital(word) and not (starts and _common_at_start(word, lower_words, mid_capitals)):
             j = i + 1
             while j < len(tokens):
                 nxt = tokens[j][0]
@@ -254,6 +258,14 @@ def _expansion(words: list[str], acronym: str) -> str:
         if initials.casefold() == letters.casefold():
             return " ".join(words[start:])
     return ""
+
+
+def _opens(text: str, start: int) -> bool:
+    """True at a sentence's start, or after an opening quotation mark or a colon (a capital
+    there is the sentence's, not a name's)."""
+    return not text[:start].strip() or text[:start].rstrip().endswith(
+        ("\u201c", "\u2018", '"', ":")
+    )
 
 
 def _is_capital(word: str) -> bool:

@@ -292,7 +292,12 @@ class _Corpus:
         """
         if not terms:
             return "Articles"
-        things = [t for t in terms if self._names_a_thing(t)] or terms
+        things: list[str] = []
+        for term in terms:
+            thing = term if self._names_a_thing(term) else self._noun_of(term, members)
+            if thing and thing not in things:
+                things.append(thing)
+        things = things or terms
         first = self._in_phrase(things[0], things, members)
         covered = self._covering(first, members)
         rest = [m for m in members if m not in covered]
@@ -320,6 +325,24 @@ class _Corpus:
             if holds and len(self._covering(phrase, members)) * 4 >= covered * 3:
                 return phrase
         return word
+
+    def _noun_of(self, word: str, members: list[int]) -> str | None:
+        """The noun of an adjective's family the articles use ("financial" → "finance")."""
+        if " " in word:
+            return None
+        used: Counter = Counter()
+        for i in members:
+            used.update(self.words[i].lemmas)
+        family = [
+            (n, lemma)
+            for lemma, n in used.items()
+            if lemma != word
+            and _related(word, lemma)
+            and len(lemma) < len(word)
+            and self._names_a_thing(lemma)
+            and len(self._covering(lemma, members)) >= 2
+        ]
+        return max(family)[1] if family else None
 
     def _names_a_thing(self, term: str) -> bool:
         """A noun, or a phrase that starts with no verb and holds a noun ("Climate Change")."""
