@@ -62,6 +62,7 @@ _CALENDAR = {
 _GENERAL_LEADS = re.compile(r"(?:ian|ean|ish|ese|ern|ic|an)$")
 
 _TOKEN = re.compile(r"[^\W_][\w\u2019'.-]*[^\W_]|[^\W_]")
+_POSSESSIVE = re.compile(r"[\u2019']s$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\u2019\"')]*\s+(?=[\u201c\u2018\"'(]?[A-Z0-9])")
 _CONTRACTION = re.compile(r"[\u2019']\s*(?:s|ve|ll|re|d|m|t)$", re.I)
 _CODE_LIKE = re.compile(r"[_/\\=<>{}#@]|[a-z][A-Z]|\.\w|\(\)")
@@ -72,10 +73,17 @@ _ACRONYM_AFTER = re.compile(
     r"[A-Z][\w\u2019'-]+)\s+\(([A-Z]{2,6}s?)\)"
 )
 _DEFINED_BY = re.compile(
-    r"(?:so-called|known as|called|termed|named|the term|the word|the slogan|the theory of)"
+    r"(?<![\w-])(?:so-called|known as|called|termed|named|the term|the word|the slogan|"
+    r"the theory of)"
     r"\s+[\u2018\u201c\"]?$",
     re.I,
 )
+# Words that open an introductory phrase: the comma after it is the phrase's, not a gloss's.
+_INTRODUCING = {
+    "in", "at", "on", "from", "by", "after", "before", "during", "without", "with", "for",
+    "under", "across", "since", "until", "when", "while", "as", "if", "although", "because",
+}  # fmt: skip
+_ABOUT_ONE = 2.5  # the strength of "The X was a ...", which may describe one X, not define it
 _MIN_PROSE_WORDS = 8  # shorter fragments are labels, captions and link lists, not prose
 
 
@@ -221,8 +229,8 @@ def _collect(
             while j < len(tokens):
                 nxt = tokens[j][0]
                 gap = text[tokens[j - 1][1] + len(tokens[j - 1][0]) : tokens[j][1]]
-                if gap.strip():
-                    break
+                if gap.strip() or _POSSESSIVE.search(tokens[j - 1][0]):
+                    break  # "Lenin’s Bolsheviks" is two names
                 year = _YEAR.match(nxt) and tokens[j - 1][0] == "of"  # "Revolution of 1905"
                 joined = (
                     nxt in _CONNECTORS and j + 1 < len(tokens) and _is_capital(tokens[j + 1][0])
@@ -333,6 +341,16 @@ def _merge(found: dict[str, _Candidate]) -> list[list[tuple[str, _Candidate]]]:
         words = key.split()
         if len(words) == 2 and words[1] == "party" and words[0] in by_key:
             target[key] = words[0]
+    # A name that is the tail of an acronym's expansion is that name cut at its "and"
+    # ("Labour Party" of "Russian Social Democratic and Labour Party").
+    expansions = {
+        _key(c.expansion): key for key, group in by_key.items() for _, c in group if c.expansion
+    }
+    for key in keys:
+        if len(key.split()) > 1 and key not in target:
+            owner = next((o for full, o in expansions.items() if full.endswith(" " + key)), None)
+            if owner is not None and owner != key:
+                target[key] = owner
     names_only = {k for k, g in by_key.items() if all(_is_capital(f) for f, _ in g)}
     for key in keys:
         words = key.split()
@@ -513,8 +531,13 @@ def _definition(
     best: tuple[float, str, str] | None = None
     for sentence in sentences:
         for match in use.finditer(sentence.text):
+            # The tail of a longer name ("October revolution (7 November)") is not this term.
+            before = list(_TOKEN.finditer(sentence.text[: match.start()]))
+            named = before and _is_capital(before[-1].group(0))
+            if named and not _opens(sentence.text, before[-1].start()):
+                continue
             found = _defining(sentence.text, match, category)
-            if found and strict and found[0] < 2:
+            if found and strict and (found[0] < 2 or found[0] == _ABOUT_ONE):
                 found = None
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], found[1], sentence.chapter)
@@ -535,7 +558,9 @@ def _defining(text: str, match: re.Match[str], category: str) -> tuple[float, st
         r",\s+((?:a|an|the|meaning|literally)\b[^,;:()]{8,200}?)\s*(?:,|;|\s[-\u2013\u2014]\s)",
         rest,
     )
-    if apposition and len(apposition.group(1).split()) >= 3 and not head.strip().endswith(","):
+    clause = re.split(r"[,;:]", head)[-1].split()
+    introduced = bool(clause) and clause[0].casefold() in _INTRODUCING  # "In Petrograd, a ..."
+    if apposition and len(apposition.group(1).split()) >= 3 and not introduced:
         return 1.5, _sentence_case(apposition.group(1))
     if re.match(r",\s+(?:who|which)\b", rest):
         return 1.2, _whole(text)
@@ -547,9 +572,10 @@ def _defining(text: str, match: re.Match[str], category: str) -> tuple[float, st
         r"(?:a|an|the|one of|what|when)\b",
         rest,
     )
-    starts = not head.strip() or re.fullmatch(r"(?:The|A|An)\s+", head)
-    if copula and starts:
-        return 3, _whole(text)
+    if copula and not head.strip():
+        return 3, _whole(text)  # "Soviets were assemblies of delegates ..."
+    if copula and re.fullmatch(r"(?:The|A|An)\s+", head):
+        return _ABOUT_ONE, _whole(text)  # "The revolution was ...": about one, maybe
     if _DEFINED_BY.search(head):
         return 2, _whole(text)
     return None
