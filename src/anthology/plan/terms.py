@@ -83,7 +83,12 @@ _INTRODUCING = {
     "in", "at", "on", "from", "by", "after", "before", "during", "without", "with", "for",
     "under", "across", "since", "until", "when", "while", "as", "if", "although", "because",
 }  # fmt: skip
-_ABOUT_ONE = 2.5  # the strength of "The X was a ...", which may describe one X, not define it
+# How surely a sentence explains a term. An everyday word is suggested only when the articles
+# say what it is or name it ("councils called soviets"), not for a gloss in brackets.
+_SAYS_WHAT = 3.0  # "Soviets were assemblies of delegates ..."
+_ABOUT_ONE = 2.5  # "The X was a ...", which may describe one X, not define it
+_NAMED = 2.0  # "known as X", "the so-called X"
+_BRACKETS = 1.9  # "X (the workers' councils)"
 _MIN_PROSE_WORDS = 8  # shorter fragments are labels, captions and link lists, not prose
 
 
@@ -246,12 +251,12 @@ def _collect(
                 add(text[start:end], "name", start, end)
             i = j
             continue
-        if word[0].islower() and word.isalpha() and len(word) > 3:
+        if _content_word(word):
             add(word, "word", start, start + len(word))
             if i + 1 < len(tokens):
                 nxt, nstart = tokens[i + 1]
                 gap = text[start + len(word) : nstart]
-                if nxt[0].islower() and nxt.isalpha() and len(nxt) > 3 and gap == " ":
+                if _content_word(nxt) and gap == " ":
                     add(f"{word} {nxt}", "phrase", start, nstart + len(nxt))
         i += 1
 
@@ -266,6 +271,13 @@ def _expansion(words: list[str], acronym: str) -> str:
         if initials.casefold() == letters.casefold():
             return " ".join(words[start:])
     return ""
+
+
+def _content_word(word: str) -> bool:
+    """A lower-case word that can be a term: no stop word ("your", "which")."""
+    from anthology.plan.text import stopwords
+
+    return word[0].islower() and word.isalpha() and len(word) > 3 and word not in stopwords()
 
 
 def _opens(text: str, start: int) -> bool:
@@ -501,8 +513,14 @@ def _category(term: str, forms: list[str], kinds: set[str], before: Counter, aft
         return "person"
     if any(_YEAR.match(w) for w in words) or head in _EVENT_HEADS:
         return "event"
-    if head in _ORG_HEADS or "acronym" in kinds:
+    if head in _ORG_HEADS:
         return "organisation"
+    if "acronym" in kinds:  # what its expansion names, else a term (API, CPU)
+        spelt = [f for f in forms if len(f.split()) > 1]
+        if not spelt:
+            return "term"
+        kind = _category(spelt[0], spelt, {"name"}, Counter(), Counter())
+        return "organisation" if kind == "person" else kind
     if head in _PLACE_HEADS:
         return "place"
     total = sum(before.values()) or 1
@@ -537,7 +555,7 @@ def _definition(
             if named and not _opens(sentence.text, before[-1].start()):
                 continue
             found = _defining(sentence.text, match, category)
-            if found and strict and (found[0] < 2 or found[0] == _ABOUT_ONE):
+            if found and strict and found[0] not in (_SAYS_WHAT, _NAMED):
                 found = None
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], found[1], sentence.chapter)
@@ -566,18 +584,18 @@ def _defining(text: str, match: re.Match[str], category: str) -> tuple[float, st
         return 1.2, _whole(text)
     brackets = re.match(r"\s+\(([^()]{8,160})\)", rest)
     if brackets and len(brackets.group(1).split()) >= 2 and not brackets.group(1).isupper():
-        return 2, _sentence_case(brackets.group(1))
+        return _BRACKETS, _sentence_case(brackets.group(1))
     copula = re.match(
         r"\s+(?:is|was|are|were|means|meant|refers to|stood for|stands for)\s+"
         r"(?:a|an|the|one of|what|when)\b",
         rest,
     )
     if copula and not head.strip():
-        return 3, _whole(text)  # "Soviets were assemblies of delegates ..."
+        return _SAYS_WHAT, _whole(text)  # "Soviets were assemblies of delegates ..."
     if copula and re.fullmatch(r"(?:The|A|An)\s+", head):
         return _ABOUT_ONE, _whole(text)  # "The revolution was ...": about one, maybe
     if _DEFINED_BY.search(head):
-        return 2, _whole(text)
+        return _NAMED, _whole(text)
     return None
 
 
