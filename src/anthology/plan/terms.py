@@ -209,7 +209,7 @@ def _collect(
         candidate.kinds.add(kind)
         if sentence.chapter not in candidate.chapters:
             candidate.chapters.append(sentence.chapter)
-        before = _TOKEN.findall(text[:start])
+        before = [w for w in _TOKEN.findall(text[:start])[-2:] if w.casefold() != "the"]
         after = _TOKEN.findall(text[end:])
         candidate.before[before[-1].casefold() if before else ""] += 1
         candidate.after["'s" if possessive else after[0].casefold() if after else ""] += 1
@@ -531,8 +531,8 @@ def _category(term: str, forms: list[str], kinds: set[str], before: Counter, aft
         return "organisation"  # a capitalised plural names a group: Bolsheviks, Populists
     if places >= 0.3 and places > people:
         return "place"
-    if people > 0 or len(words) in (2, 3):
-        return "person"
+    if people > 0 or len(words) <= 3:
+        return "person"  # a lone capitalised name nobody goes to is most often someone's
     return "term"
 
 
