@@ -5,7 +5,8 @@ Cleans each themes-dev page with ``clean_html`` (as ``bench/extraction.py`` does
 ``score.py`` (adjusted Rand index, parts named for their topic). A second row does the same
 with the pages' gold bodies (from ``wcxb-dev/truth.jsonl``), which measures theming apart from
 cleaning. Then the same over random folders of 48 pages on 6 topics (8 pages each, as the
-held-out folders are made), to see how the method holds on folders it was not tuned on.
+held-out folders are made), to see how the method holds on folders it was not tuned on, and
+the names the parts got there, by topic.
 
     python bench/themes.py [--data DIR] [--pages DIR] [--subsets 20] [--seed 0] [--keep DIR]
                            [--duplicate]
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from html import escape
 from pathlib import Path
 
@@ -94,6 +96,19 @@ def score(labels: dict, result: Plan, work: Path, name: str) -> tuple[float, str
     return ari, last, out
 
 
+_PART_LINE = re.compile(r"^\s*\d+\s+\d+\s+(yes|no)\s+(.+?)\s+\d+/\d+\s+(.*)$")
+
+
+def part_names(out: str) -> list[tuple[str, str, bool]]:
+    """(main topic, part title, named) for each part line of the scorer's report."""
+    found = []
+    for line in out.splitlines():
+        match = _PART_LINE.match(line)
+        if match:
+            found.append((match.group(2), match.group(3).strip(), match.group(1) == "yes"))
+    return found
+
+
 def subset_labels(labels: dict, rng: random.Random, topics: int, per_topic: int) -> dict:
     """Labels for a random folder of ``per_topic`` pages on each of ``topics`` topics."""
     chosen = rng.sample(sorted(labels["topics"]), topics)
@@ -140,15 +155,24 @@ def main(argv: list[str] | None = None) -> int:
         for duplicate in result.duplicates:
             print(f"  duplicate {duplicate.source}: {duplicate.reason}")
         subsets = []
+        names: dict[str, Counter] = {}
         rng = random.Random(args.seed)
         for n in range(args.subsets):
             sub = subset_labels(labels, rng, 6, 8)
             chosen = [articles[i] for i in sorted(sub["articles"]) if i in articles]
-            ari, sub_last, _ = score(sub, plan(chosen), work, f"{row}-subset-{n}")
+            ari, sub_last, sub_out = score(sub, plan(chosen), work, f"{row}-subset-{n}")
+            for topic, title, ok in part_names(sub_out):
+                names.setdefault(topic, Counter())[f"{title}{'' if ok else ' (not named)'}"] += 1
             named = re.search(r"named=(\d+)/(\d+)", sub_last)
             parts = re.search(r"parts=(\d+)", sub_last)
             subsets.append((ari, int(parts.group(1)), int(named.group(1))))
         table.append((row, last, subsets))
+        if names:
+            print(f"\npart names in the {len(subsets)} folders of 48, by main topic:")
+            for topic, titles in sorted(names.items()):
+                ranked = sorted(titles.items(), key=lambda x: -x[1])
+                shown = ", ".join(f"{t} ×{c}" for t, c in ranked)
+                print(f"  {topic}: {shown}")
 
     print("\n| pages | all 80 | 48-page folders: ARI mean | min | parts | named |")
     print("|---|---|---|---|---|---|")

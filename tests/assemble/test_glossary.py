@@ -288,33 +288,112 @@ def test_pdf_glossary_pages_contain_the_terms(built) -> None:
     assert checked > 100
 
 
-def test_suggest_prints_pasteable_toml_of_undefined_terms(tmp_path: Path) -> None:
-    import shutil
-    import tomllib
-
+def _suggest(root: Path, *args: str) -> str:
     from click.testing import CliRunner
 
     from anthology.cli import main
+
+    result = CliRunner().invoke(main, ["glossary", "suggest", "--project", str(root), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _edition_without_glossary(tmp_path: Path) -> Path:
+    import shutil
+
     from tests.paths import SOURCES
 
     root = tmp_path / "edition"
     shutil.copytree(SOURCES, root / "sources")
     (root / "sources" / "glossary.toml").unlink()
-    result = CliRunner().invoke(main, ["glossary", "suggest", "--project", str(root), "-n", "30"])
-    assert result.exit_code == 0, result.output
-    terms = [t["term"] for t in tomllib.loads(result.output)["term"]]
-    assert len(terms) == 30
-    for wanted in (
-        "Provisional Government",
-        "Bolsheviks",
-        "Petrograd Soviet",
-        "Trotsky",
-        "permanent revolution",
-        "Military Revolutionary Committee",
-    ):
-        assert wanted in terms, wanted
-    # Terms the glossary defines are not suggested again.
-    shutil.copy(SOURCES / "glossary.toml", root / "sources" / "glossary.toml")
-    again = CliRunner().invoke(main, ["glossary", "suggest", "--project", str(root)])
-    defined = {t["term"] for t in tomllib.loads(again.output).get("term", [])}
-    assert not defined & {"Provisional Government", "Bolsheviks", "Petrograd Soviet"}
+    return root
+
+
+def test_suggest_finds_the_hand_written_glossary_terms(tmp_path: Path) -> None:
+    import tomllib
+
+    from anthology.build import prepare
+    from anthology.plan.terms import suggest_terms
+    from tests.paths import SOURCES
+
+    root = _edition_without_glossary(tmp_path)
+    edition, book = prepare(root)
+    suggestions = suggest_terms(book, edition.glossary, 60)
+    written = tomllib.loads((SOURCES / "glossary.toml").read_text("utf-8"))["term"]
+    found = set()
+    for s in suggestions:
+        forms = {f.casefold() for f in (s.term, *s.aliases)}
+        for entry in written:
+            if forms & {f.casefold() for f in (entry["term"], *entry.get("aliases", ()))}:
+                found.add(entry["term"])
+    assert len(found) >= 30, sorted(found)  # of 42 headwords
+    by_term = {s.term: s for s in suggestions}
+    # Spellings of one thing are one suggestion, with the others as aliases.
+    assert {"Bolshevik"} <= set(by_term["Bolsheviks"].aliases)
+    kornilov = next(s for s in suggestions if "Kornilov" in (s.term, *s.aliases))
+    assert "General Kornilov" in (kornilov.term, *kornilov.aliases)
+    soviets = next(s for s in suggestions if s.term.casefold() in ("soviet", "soviets"))
+    assert {a.casefold() for a in soviets.aliases} & {"soviet", "soviets"}
+    # Categories come from the text around the names.
+    assert by_term["Leon Trotsky"].category == "person"
+    assert by_term["Provisional Government"].category == "organisation"
+    assert by_term["First World War"].category == "event"
+    assert by_term["Petrograd"].category == "place"
+    # Drafts are quoted from the articles, with their chapter.
+    assert "one of the key figures" in by_term["Leon Trotsky"].definition
+    assert by_term["Leon Trotsky"].source
+
+
+def test_suggest_leaves_out_labels_initials_broken_words_and_code(tmp_path: Path) -> None:
+    from datetime import date
+
+    from anthology.core.model import Article, Book, Chapter, Paragraph, Part
+    from anthology.plan.terms import suggest_terms
+
+    text = (
+        "The Mitochondrion, the powerhouse of the cell, makes energy for the body. "
+        "I’ve read that the Mitochondrion divides often, as Schuch FB wrote in his paper. "
+        "COMPILER ERROR appears when mitochondrial_dna() is misspelt in the Mach- "
+        "line of the Mitochondrion notes, which Schuch FB kept."
+    )
+    paragraphs = tuple(Paragraph(p) for p in text.split(". ") if p)
+    article = Article(source="a.html", title="Cells", body=paragraphs, language="en")
+    chapter = Chapter(id="cells", article=article)
+    part = Part(id="p", number=1, title="", intro=(), chapters=(chapter,))
+    book = Book(
+        title="T", subtitle="", editor="", language="en", description="", identifier="t",
+        slug="t", parts=(part,), modified="2026-01-01T00:00:00Z", edition_date=date(2026, 1, 1),
+    )  # fmt: skip
+    terms = {s.term for s in suggest_terms(book, (), 30)}
+    assert "Mitochondrion" in terms
+    assert not terms & {"Schuch FB", "Schuch", "I’ve", "COMPILER ERROR", "Mach-", "Mach"}
+    assert not any("_" in t or "(" in t for t in terms)
+
+
+def test_suggest_prints_toml_that_builds_when_appended(tmp_path: Path) -> None:
+    """The README's workflow: suggest >> sources/glossary.toml, then build."""
+    import shutil
+    import tomllib
+
+    from anthology.build import run
+    from anthology.config.glossary import load_glossary
+    from tests.paths import SOURCES
+
+    root = _edition_without_glossary(tmp_path)
+    output = _suggest(root, "-n", "60")
+    entries = tomllib.loads(output)["term"]
+    assert 10 <= len(entries) <= 60  # drafted entries; the rest are commented out
+    assert all(e["definition"] and e["category"] for e in entries)
+    assert "# [[term]]" in output and 'definition = "TODO"' in output
+    glossary = root / "sources" / "glossary.toml"
+    glossary.write_text(output, "utf-8")
+    assert len(load_glossary(root)) == len(entries)
+    # Appended to a written glossary, too: terms it defines are not suggested again.
+    shutil.copy(SOURCES / "glossary.toml", glossary)
+    again = _suggest(root, "-n", "60")
+    terms = {t["term"] for t in tomllib.loads(again).get("term", [])}
+    assert not terms & {"Provisional Government", "Bolsheviks", "Petrograd Soviet"}
+    with glossary.open("a", encoding="utf-8") as out:
+        out.write(again)
+    result = run(root, targets=("epub",))
+    assert result.outputs["epub"].exists()

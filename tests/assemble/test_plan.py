@@ -204,3 +204,17 @@ def test_themed_edition_builds_after_plan_and_replan(themed, tmp_path):
     result = run(themed, targets=("epub",), output=tmp_path / "book.epub")
     assert len(result.book.parts) == 3
     assert len(result.book.chapters) == 10
+
+
+def test_part_names_are_made_of_nouns_not_verbs_or_adjectives():
+    from anthology.plan.text import roles, stopwords
+
+    texts = [
+        "We reduce waste at home. To reduce the waste, you can reduce plastic. The waste piles "
+        "up, and wastes cost money. Financial advice helps; a financial plan and financial "
+        "goals help more. Finance is a habit."
+    ]
+    found = roles(texts, stopwords())
+    assert found.names_a_thing("waste") and found.names_a_thing("finance")
+    assert not found.names_a_thing("reduce")  # a verb: "to reduce", "can reduce"
+    assert not found.names_a_thing("financial")  # describes the next word, every time

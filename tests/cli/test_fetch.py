@@ -46,6 +46,28 @@ GALLERY = b"""<html><body>
 <img src="/img/bridge.gif"><img src="/img/gone.gif"><img src="/private/secret.gif">
 <img src="http://127.0.0.1:1/elsewhere.gif"><img src="/img/rope.png">
 </body></html>"""
+# A news page: a logo in the header, two figures in the story, a related story's thumbnail.
+STORY_TEXT = b"".join(
+    b"<p>The ferry crossing at the delta has run for two hundred years, and the village "
+    b"that grew around its landing still counts the days by its timetable. Part %d.</p>" % n
+    for n in range(6)
+)
+STORY = (
+    b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>The last ferry</title></head>
+<body><header class="site-header"><a href="/"><img src="/img/logo.png" alt="Delta News"></a>
+<nav><a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<main><article><h1>The last ferry</h1>"""
+    + STORY_TEXT[:600]
+    + b"""<figure><img src="/img/ferry.gif" alt="The ferry"><figcaption>The ferry at dawn.
+</figcaption></figure>"""
+    + STORY_TEXT[600:]
+    + b"""<figure><img src="/img/landing.png" alt="The landing"><figcaption>The landing.
+</figcaption></figure></article>
+<aside class="related"><h2>Related stories</h2><ul><li><a href="/news/bridge">
+<img src="/img/thumb-bridge.gif" alt="">The new bridge opens</a></li></ul></aside></main>
+<footer><p>Delta News. All rights reserved.</p></footer></body></html>"""
+)
 ROBOTS = b"""User-agent: anthology
 Disallow: /private/
 
@@ -114,8 +136,12 @@ def make_handler(site: Site):
                 self.send(200, ARTICLE)
             elif path == "/img/bridge.gif":
                 self.send(200, GIF, "image/gif")
-            elif path == "/img/rope.png":
+            elif path in ("/img/rope.png", "/img/landing.png", "/img/logo.png"):
                 self.send(200, PNG, "image/png")
+            elif path in ("/img/ferry.gif", "/img/thumb-bridge.gif"):
+                self.send(200, GIF, "image/gif")
+            elif path == "/news/ferry":
+                self.send(200, STORY)
             elif path == "/redirect/1":
                 self.redirect(302, "/redirect/2")
             elif path == "/redirect/2":
@@ -240,6 +266,24 @@ def test_article_saved_with_its_images_rewritten(site, tmp_path):
     assert lines == [f"saved sources/{name} and 2 images from {url}"]
 
 
+def test_only_the_articles_images_are_saved(site, tmp_path):
+    base, state = site
+    sources = tmp_path / "sources"
+    result, lines = fetch([f"{base}/news/ferry"], sources)
+    [page] = result.saved
+    assert page.images == 2
+    folder = sources / page.file.name.replace(".html", "_files")
+    assert sorted(p.name for p in folder.iterdir()) == ["ferry.gif", "landing.png"]
+    assert "/img/logo.png" not in state.hits and "/img/thumb-bridge.gif" not in state.hits
+    assert page.notes == (
+        "2 images outside the article (logos, icons, thumbnails) left on the web",
+    )
+    assert lines[1:] == [f"  note: {page.notes[0]}"]
+    saved = page.file.read_bytes()
+    assert b'<img src="/img/logo.png" alt="Delta News">' in saved  # left as it was
+    assert f'src="{page.file.stem}_files/ferry.gif"'.encode() in saved
+
+
 def test_images_that_fail_keep_their_tags_and_the_count_is_capped(site, tmp_path):
     base, state = site
     sources = tmp_path / "sources"
@@ -266,7 +310,32 @@ def test_user_agent_names_the_tool_and_its_version(site, tmp_path):
     fetch([f"{base}/page/a"], tmp_path / "sources")
     agents = {agent for _, _, agent in state.log}
     assert agents == {USER_AGENT}
-    assert USER_AGENT.startswith(f"anthology/{__version__} (+http")
+    assert f"anthology/{__version__}" == USER_AGENT
+
+
+def test_user_agent_gives_the_contact_from_book_toml(site, tmp_path):
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+
+    base, state = site
+    (tmp_path / "sources").mkdir()
+    book = tmp_path / "sources" / "book.toml"
+    book.write_text('title = "Ferries"\n\n[fetch]\ncontact = "editor@example.org"\n')
+    runner = CliRunner()
+    args = ["fetch", f"{base}/page/a", "--project", str(tmp_path), "--delay", "0"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert {agent for _, _, agent in state.log} == {
+        f"anthology/{__version__} (+mailto:editor@example.org)"
+    }
+    # Without one, fetch says how to set it; a wrong one is a config error with its line.
+    book.write_text('title = "Ferries"\n')
+    assert "[fetch] contact" in runner.invoke(main, [*args, "--refresh"]).output
+    book.write_text('title = "Ferries"\n\n[fetch]\ncontact = "the editor"\n')
+    result = runner.invoke(main, [*args, "--refresh"])
+    assert result.exit_code != 0
+    assert "book.toml:4" in result.output and "contact" in result.output
 
 
 def test_windows_1251_page_is_saved_byte_for_byte(site, tmp_path):
@@ -458,7 +527,9 @@ def test_rerun_skips_saved_pages_and_refresh_fetches_them_again(site, tmp_path):
     again, lines = fetch([url], sources)
     assert not again.saved and not again.failed
     name = page_file_name(url)
-    assert again.skipped[0].reason == (f"saved already as sources/{name} (refresh to fetch again)")
+    assert (
+        again.skipped[0].reason == f"saved already as sources/{name} (--refresh fetches it again)"
+    )
     assert state.hits["/article/river.html"] == 1
     assert records(sources) == first
 

@@ -34,9 +34,12 @@ def glossary() -> None:
 def suggest(project: Path, limit: int) -> None:
     """Print candidate glossary terms as TOML ready to paste into glossary.toml.
 
-    Candidates are recurring names, acronyms (with the expansions found beside them) and
-    phrases the authors set in quotation marks, ranked by how widely they occur; terms the
-    glossary already defines are left out.
+    Candidates are the names and words a newcomer would not know: rare in general language
+    and recurring or explained in these articles. Spellings of one thing are merged (with
+    aliases), each gets a guessed category and a definition drafted from the sentence that
+    introduces it (its chapter in a comment; review it). Entries with no draft are printed
+    commented out, so appending the output to glossary.toml still builds. Terms the glossary
+    already defines are left out.
 
     \b
     Examples:
@@ -44,7 +47,7 @@ def suggest(project: Path, limit: int) -> None:
       compile glossary suggest -n 80 >> sources/glossary.toml
     """
     from anthology.build import prepare
-    from anthology.glossary import suggest_terms, suggestions_toml
+    from anthology.plan.terms import suggest_terms, suggestions_toml
 
     try:
         edition, book = prepare(project)
@@ -93,8 +96,10 @@ def plan_command(project: Path, show: bool) -> None:
         return
     write_atomic(path, text.encode("utf-8"))
     verb = "updated" if existing else "written"
-    added = "new pages added to their best parts" if existing and edition.parts else (
-        f"{len(result.parts)} parts, {len(result.sources)} articles"
+    added = (
+        "new pages added to their best parts"
+        if existing and edition.parts
+        else (f"{len(result.parts)} parts, {len(result.sources)} articles")
     )
     click.echo(f"{edition.sources.name}/book.toml {verb}: {added}")
     for duplicate in result.duplicates:
@@ -165,17 +170,20 @@ def fetch(
 ) -> None:
     """Save web pages, with their images, into sources/ to build from.
 
-    Each URL is saved as sources/<site-and-path>.html, its images in a <name>_files/ folder
-    beside it, and sources/fetched.toml records where and when (for the colophon). Sites'
-    robots.txt is obeyed and requests to one site are spaced by --delay. Pages saved before
-    are skipped unless --refresh. Exits with status 1 if any page failed.
+    Each URL is saved as sources/<site-and-path>.html, the images of its article (not the
+    site's logos or thumbnails) in a <name>_files/ folder beside it, and sources/fetched.toml
+    records where and when (for the colophon). Sites' robots.txt is obeyed and requests to
+    one site are spaced by --delay. The User-Agent gives book.toml's [fetch] contact (an
+    e-mail or web address) so sites can reach you. Pages saved before are skipped unless
+    --refresh. Exits with status 1 if any page failed.
 
     \b
     Examples:
       compile fetch https://example.org/article
       compile fetch --from-file urls.txt --project my-reader
     """
-    from anthology.fetch.options import FetchOptions
+    from anthology.config.book import fetch_contact
+    from anthology.fetch.options import FetchOptions, user_agent
     from anthology.fetch.pages import fetch_pages, read_url_list
 
     wanted = [*urls, *(read_url_list(url_list.read()) if url_list else [])]
@@ -188,10 +196,18 @@ def fetch(
             click.echo(line, err=problem)
 
     try:
+        contact = fetch_contact(project)
+        if not contact and not quiet:
+            click.echo(
+                'fetch: no contact for sites to reach you; add [fetch] contact = "you@example.org"'
+                " to sources/book.toml"
+            )
         result = fetch_pages(
             wanted,
             project / "sources",
-            FetchOptions(refresh=refresh, delay=delay, timeout=timeout),
+            FetchOptions(
+                refresh=refresh, delay=delay, timeout=timeout, user_agent=user_agent(contact)
+            ),
             report=report,
         )
     except BuildError as exc:

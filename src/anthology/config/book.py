@@ -47,6 +47,10 @@ BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "print": (dict, "The print edition: [print] page, shop, bleed, variant, paper."),
     "limits": (dict, "What one page or image may cost: [limits] page_size, depth, …"),
     "labels": (dict, "The book's own words in place of its language's: [labels] contents = …"),
+    "fetch": (dict, "How compile fetch introduces itself: [fetch] contact."),
+}
+FETCH_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "contact": (str, "An e-mail address or web page where sites can reach you (User-Agent)."),
 }
 PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "page": (str, f"Trim size: {', '.join(PAGE_SIZES)}."),
@@ -153,6 +157,7 @@ def _edition_from_data(root: Path, path: Path, text: str, data: dict) -> Edition
     print_options = _print_options(problems, data.get("print", {}))
     limits = _limits(problems, data.get("limits", {}))
     labels = _labels(problems, data.get("labels", {}))
+    _fetch_contact(problems, data.get("fetch", {}))
     problems.raise_if_any()
     return Edition(
         root=root,
@@ -247,6 +252,39 @@ def _part_articles(
         seen_sources[entry.source] = line
         entries.append(entry)
     return entries
+
+
+def fetch_contact(root: Path) -> str:
+    """``[fetch] contact`` of the edition's book.toml, or "" (no book.toml, or none set).
+
+    Raises:
+        ConfigError: the book.toml cannot be read, or the contact is not an address.
+    """
+    path = root / "sources" / BOOK_FILE
+    if not path.exists():
+        return ""
+    text, data = read_toml(path, root)
+    problems = Problems(path, text, root)
+    contact = _fetch_contact(problems, data.get("fetch", {}))
+    problems.raise_if_any()
+    return contact
+
+
+def _fetch_contact(problems: Problems, table: object) -> str:
+    if not isinstance(table, dict):
+        return ""
+    section = problems.line_of("[fetch]") or 0
+    check_keys(problems, table, FETCH_KEYS, "[fetch]", section_line=section)
+    contact = table.get("contact", "")
+    if not isinstance(contact, str):
+        return ""
+    contact = contact.strip()
+    if contact and not re.fullmatch(r"[^@\s]+@[^@\s]+\.\w+|https?://\S+", contact):
+        problems.add(
+            f'[fetch] contact must be an e-mail address or an http(s) address, not "{contact}"',
+            problems.line_of("contact", after=section),
+        )
+    return contact
 
 
 def _index_extra(problems: Problems, index_table: object) -> tuple[str, ...]:

@@ -1,4 +1,9 @@
-"""A saved page's images: found in its ``<img>`` tags, saved beside it, the tags pointed at them."""
+"""A saved page's images: those of its article, saved beside it, their tags pointed at them.
+
+Only the images inside the content the cleaner keeps are fetched: a page's logos, icons,
+avatars and related-article thumbnails never reach the book, so they are left on the web and
+counted in one note.
+"""
 
 from __future__ import annotations
 
@@ -41,13 +46,22 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".b
 def save_images(
     client: Client, body: Body, data: bytes, target: Path, options: FetchOptions
 ) -> tuple[int, list[str], bytes]:
-    """Fetch the page's images into ``<stem>_files/`` and point its tags at them."""
+    """Fetch the article's images into ``<stem>_files/`` and point their tags at them."""
     tags = list(_image_tags(data, body.url))
     wanted: list[str] = []
     for _, _, url in tags:
         if url and url not in wanted and _image_allowed(url, body.url):
             wanted.append(url)
     notes: list[str] = []
+    article = _article_images(data, target, body.url)
+    if article is not None:
+        others = [url for url in wanted if url not in article]
+        wanted = [url for url in wanted if url in article]
+        if others:
+            notes.append(
+                f"{len(others)} image{'s' * (len(others) != 1)} outside the article "
+                "(logos, icons, thumbnails) left on the web"
+            )
     if len(wanted) > options.max_images:
         notes.append(
             f"{len(wanted) - options.max_images} images left on the web "
@@ -84,6 +98,35 @@ def save_images(
     return len(local), notes, _rewrite_images(data, tags, local)
 
 
+def _article_images(data: bytes, target: Path, page_url: str) -> set[str] | None:
+    """The addresses of the images the cleaner keeps in the page's article, or None.
+
+    The page is cleaned as a build would clean it (with the edition's site rules); each
+    figure it keeps is one whose image is not saved yet, so the cleaner records it as set
+    aside with its address, which is read back here. None when the page has no article the
+    cleaner accepts: then every image is saved, as the page may still be made to clean.
+    """
+    from anthology.clean.html import clean_html
+    from anthology.clean.rules import edition_rules
+    from anthology.core.errors import SourceError
+    from anthology.sources import Page, decode
+
+    text = decode(data, "html")
+    if not text:
+        return None
+    page = Page(path=target, name=target.name, shown=target.name, kind="html", text=text)
+    try:
+        article = clean_html(page, edition_rules(target.parent))
+    except (SourceError, ValueError):
+        return None
+    base = _document_base(data, page_url)
+    kept = set()
+    for _, _, raw in _image_tags(data, page_url, resolve=False):
+        if raw and any(d.reason.endswith(raw[:200]) for d in article.dropped):
+            kept.add(urljoin(base, raw))
+    return kept
+
+
 def _image_allowed(url: str, page_url: str) -> bool:
     scheme = urlsplit(url).scheme
     # An https page does not load http images (mixed content), so neither do we.
@@ -115,26 +158,30 @@ def _attributes(tag: bytes) -> list[tuple[str, str | None, bytes]]:
     return attributes
 
 
-def _image_tags(data: bytes, page_url: str) -> list[tuple[int, int, str]]:
+def _image_tags(data: bytes, page_url: str, resolve: bool = True) -> list[tuple[int, int, str]]:
     """(start, end, absolute image URL or "") for every ``<img>`` outside comments and scripts.
 
-    Relative addresses are resolved against the first ``<base href>``, wherever it is, as
-    browsers do (HTML Living Standard, "document base URL").
+    With ``resolve`` false, the address as the tag writes it.
     """
-    tags = [m for m in _TAGS.finditer(data) if m.group("tag")]
-    base = page_url
-    for match in tags:
-        if match.group("name").lower() == b"base":
+    base = _document_base(data, page_url)
+    found = []
+    for match in _TAGS.finditer(data):
+        if match.group("tag") and match.group("name").lower() == b"img":
+            chosen = _chosen_image(_attributes(match.group("tag")))
+            url = urljoin(base, chosen) if chosen and resolve else chosen
+            found.append((match.start(), match.end(), url))
+    return found
+
+
+def _document_base(data: bytes, page_url: str) -> str:
+    """What relative addresses resolve against: the first ``<base href>``, wherever it is, as
+    browsers do (HTML Living Standard, "document base URL"), else the page's address."""
+    for match in _TAGS.finditer(data):
+        if match.group("tag") and match.group("name").lower() == b"base":
             href = dict((n, v) for n, v, _ in _attributes(match.group("tag"))).get("href")
             if href:
-                base = urljoin(page_url, href)
-                break
-    found = []
-    for match in tags:
-        if match.group("name").lower() == b"img":
-            chosen = _chosen_image(_attributes(match.group("tag")))
-            found.append((match.start(), match.end(), urljoin(base, chosen) if chosen else ""))
-    return found
+                return urljoin(page_url, href)
+    return page_url
 
 
 def _chosen_image(attributes: list[tuple[str, str | None, bytes]]) -> str:

@@ -6,7 +6,16 @@ from dataclasses import dataclass, replace
 
 from anthology import __version__
 
-USER_AGENT = f"anthology/{__version__} (+https://example.invalid/anthology)"
+# Sites name us by the product token in robots.txt rules; the contact lets their keepers
+# reach whoever fetched (RFC 9110 §10.1.5; book.toml [fetch] contact).
+USER_AGENT = f"anthology/{__version__}"
+
+
+def user_agent(contact: str = "") -> str:
+    """The User-Agent header: the tool and its version, and the editor's contact if given."""
+    if not contact:
+        return USER_AGENT
+    return f"{USER_AGENT} (+{'mailto:' if '@' in contact and ':' not in contact else ''}{contact})"
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class _Run:
             self.names[url] = name
             if (self.sources / name).exists() and not self.options.refresh:
                 shown = display_path(self.sources / name, root)
-                reason = f"saved already as {shown} (refresh to fetch again)"
+                reason = f"saved already as {shown} (--refresh fetches it again)"
                 self.outcomes[url] = Problem(url, reason)
                 self.skipped.add(url)
                 self.reporter(f"skipped {url}: {reason}")

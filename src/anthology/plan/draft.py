@@ -16,7 +16,8 @@ from anthology.plan.themes import Plan, place
 
 HEADER = """\
 Drafted by `compile plan` from the pages in sources/: parts by theme, named from their
-articles' shared words, chapters by date. Edit anything: titles, order, intros, comments.
+articles' shared words, the most general part first (the one nearest the whole edition),
+chapters by date, undated ones last. Edit anything: titles, order, intros, comments.
 Running `compile plan` again keeps your edits and adds new pages to the part they fit best."""
 
 

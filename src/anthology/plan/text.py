@@ -115,3 +115,62 @@ def spelling_of(base: str, spellings: dict[str, Counter]) -> str:
     if upper * 2 > sum(forms.values()) and len(word) <= 5:
         return word.upper()
     return word[:1].upper() + word[1:]
+
+
+# The words before a noun and before a verb: enough to tell "the waste" from "to reduce".
+_BEFORE_NOUNS = """
+    the a an your our their his her its this that these those my of for in with about on
+    some any every each
+"""
+_BEFORE_VERB = """
+    to can will would should could must might may you we they i don't not cannot let's also
+    just
+"""
+_DETERMINERS = frozenset(_BEFORE_NOUNS.split())
+_BEFORE_VERBS = frozenset(_BEFORE_VERB.split())
+_PRONOUNS = frozenset(("it", "he", "she", "which", "who", "that", "this"))
+_ADJECTIVE_ENDINGS = ("al", "ic", "ous", "ive", "ful", "able", "ible", "less", "ary")
+
+
+@dataclass
+class Roles:
+    """How the articles use each lemma: as a thing named, an action, or a describing word."""
+
+    noun: Counter
+    verb: Counter
+    modifier: Counter  # followed by another word of the same phrase ("financial advisor")
+    uses: Counter
+
+    def names_a_thing(self, base: str) -> bool:
+        """True for a lemma the articles mostly use as a noun (a part's name is made of these)."""
+        if self.verb[base] > self.noun[base]:
+            return False
+        if base.endswith(_ADJECTIVE_ENDINGS):
+            return self.modifier[base] * 3 < self.uses[base] * 2
+        return True
+
+
+def roles(texts: list[str], stop: frozenset[str]) -> Roles:
+    """Count, for each lemma, the uses that show it as a noun, a verb or a modifier."""
+    noun: Counter = Counter()
+    verb: Counter = Counter()
+    modifier: Counter = Counter()
+    uses: Counter = Counter()
+    for text in texts:
+        for phrase in _BREAK.split(text):
+            tokens = [m.group().lower() for m in _WORD.finditer(phrase)]
+            for i, token in enumerate(tokens):
+                base = lemma(token)
+                if token in stop or base in stop or len(base) < 3:
+                    continue
+                uses[base] += 1
+                before = tokens[i - 1] if i else ""
+                after = tokens[i + 1] if i + 1 < len(tokens) else ""
+                plural = token != base and before not in _PRONOUNS  # not "it reduces"
+                if before in _DETERMINERS or plural:  # "the garden", "gardens"
+                    noun[base] += 1
+                elif before in _BEFORE_VERBS:
+                    verb[base] += 1
+                if after and after not in stop:
+                    modifier[base] += 1
+    return Roles(noun, verb, modifier, uses)

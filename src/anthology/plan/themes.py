@@ -13,8 +13,10 @@ topics (``bench/themes.py``):
    linkage on the co-association matrix, cut at one half). A part of one article joins the
    part it is most like.
 
-Names come from each part's distinctive words and two-word phrases: common in the part, rare
-outside it.
+Names come from each part's distinctive words and two-word phrases (common in the part, rare
+outside it) that name a thing: nouns and noun phrases, told from verbs and adjectives by the
+words around them. A second theme joins with "and" only when it covers the articles the first
+misses ("Climate Change and Waste"), so near-synonyms ("Travel and Trip") are not paired.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datetime import date
 
 from anthology.core.model import Article
 from anthology.plan.duplicates import Duplicate, find_duplicates
-from anthology.plan.text import Words, article_text, spelling_of, stopwords, words
+from anthology.plan.text import Words, article_text, roles, spelling_of, stopwords, words
 
 ONE_PART_UPTO = 5  # a handful of articles makes one part
 MAX_PARTS = 8
@@ -115,7 +117,7 @@ def plan(
             (
                 -corpus.centrality(members),
                 PlannedPart(
-                    title=corpus.name(terms),
+                    title=corpus.name(terms, members),
                     sources=tuple(a.source for a in chapters),
                     terms=tuple(corpus.shown(t) for t in terms[:8]),
                 ),
@@ -169,7 +171,10 @@ class _Corpus:
 
         stop = stopwords()
         self.spellings: dict[str, Counter] = {}
-        self.words: list[Words] = [words(article_text(a), stop, self.spellings) for a in articles]
+        texts = [article_text(a) for a in articles]
+        self.words: list[Words] = [words(text, stop, self.spellings) for text in texts]
+        self.roles = roles(texts, stop)
+        self.scores: dict[str, float] = {}
         self.n = len(articles)
         min_df = min_df if self.n >= 4 else 1
         try:
@@ -267,6 +272,7 @@ class _Corpus:
                 score *= 1.2  # a phrase names a theme better than either word alone
             if score > 0:
                 scored.append((-score, term))
+                self.scores[term] = score
         scored.sort()
         return _without_repeats([term for _, term in scored])
 
@@ -274,17 +280,88 @@ class _Corpus:
         """A lemma or phrase as the articles write it, title-cased."""
         return " ".join(spelling_of(part, self.spellings) for part in term.split())
 
-    def name(self, terms: list[str]) -> str:
-        """A short title from a part's distinctive terms: a phrase, or "One and Other"."""
+    def name(self, terms: list[str], members: list[int]) -> str:
+        """A short title an editor would keep, from a part's distinctive noun phrases.
+
+        The strongest term that names a thing (a noun, or a phrase ending in one: "Zero
+        Waste", not "Reduce"); a phrase holding it when the articles use the phrase nearly as
+        widely ("Climate" → "Climate Change"); and a second theme joined with "and" only when
+        it is what the articles the first term misses are about, and some of their titles say
+        so ("Climate Change and Waste"), never a near-synonym found in the same articles
+        ("Travel and Trip").
+        """
         if not terms:
             return "Articles"
-        first = terms[0]
-        if " " in first:
+        things: list[str] = []
+        for term in terms:
+            thing = term if self._names_a_thing(term) else self._noun_of(term, members)
+            if thing and thing not in things:
+                things.append(thing)
+        things = things or terms
+        first = self._in_phrase(things[0], things, members)
+        covered = self._covering(first, members)
+        rest = [m for m in members if m not in covered]
+        if len(rest) < max(2, len(members) // 4):
             return self.shown(first)
-        for other in terms[1:4]:
-            if " " not in other and not _related(first, other):
+        for other in things[1:10]:
+            if set(other.split()) & set(first.split()) or _related(first, other):
+                continue
+            if self.scores.get(other, 0.0) * 5 < self.scores.get(things[0], 0.0) * 2:
+                break
+            gained = self._covering(other, rest)
+            titled = any(other in self.titles[i] for i in gained)  # a subject, not a detail
+            if len(gained) * 2 >= len(rest) and len(gained) >= 2 and titled:
+                other = self._in_phrase(other, things, rest)
                 return f"{self.shown(first)} and {self.shown(other)}"
         return self.shown(first)
+
+    def _in_phrase(self, word: str, things: list[str], members: list[int]) -> str:
+        """The phrase holding ``word`` when the articles use it nearly as widely, else it."""
+        if " " in word:
+            return word
+        covered = len(self._covering(word, members))
+        for phrase in things[:12]:
+            holds = " " in phrase and word in phrase.split()
+            if holds and len(self._covering(phrase, members)) * 4 >= covered * 3:
+                return phrase
+        return word
+
+    def _noun_of(self, word: str, members: list[int]) -> str | None:
+        """The noun of an adjective's family the articles use ("financial" → "finance")."""
+        if " " in word:
+            return None
+        used: Counter = Counter()
+        for i in members:
+            used.update(self.words[i].lemmas)
+        family = [
+            (n, lemma)
+            for lemma, n in used.items()
+            if lemma != word
+            and _related(word, lemma)
+            and len(lemma) < len(word)
+            and self._names_a_thing(lemma)
+            and len(self._covering(lemma, members)) >= 2
+        ]
+        return max(family)[1] if family else None
+
+    def _names_a_thing(self, term: str) -> bool:
+        """A noun, or a phrase that starts with no verb and holds a noun ("Climate Change")."""
+        parts = term.split()
+        if len(parts) == 1:
+            return self.roles.names_a_thing(term)
+        first, last = parts[0], parts[-1]
+        if self.roles.verb[first] > self.roles.noun[first]:
+            return False  # "Reduce Waste" is advice, not a subject
+        return self.roles.names_a_thing(last) or self.roles.names_a_thing(first)
+
+    def _covering(self, term: str, members: list[int]) -> list[int]:
+        """The articles among ``members`` that use ``term`` more than in passing."""
+        found = []
+        for i in members:
+            terms = self.words[i].pairs if " " in term else self.words[i].lemmas
+            if terms.count(term) >= 2:
+                found.append(i)
+        return found
 
 
 def _without_repeats(terms: list[str]) -> list[str]:
