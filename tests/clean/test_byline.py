@@ -75,6 +75,14 @@ BYLINES = [
         "Sofia Kondrat",
     ),
     (
+        "of author boxes, the smallest: the name's own line, not the card around it",
+        "<h1>T</h1><div class='writer-wrapper'><div class='writer-block'>"
+        "<div class='author-name'><div>By </div><a href='/a'>Sofia Kondrat</a></div>"
+        "<div class='author-title'><div>EdTech Content writer</div></div></div></div>"
+        "<p>Text.</p>",
+        "Sofia Kondrat",
+    ),
+    (
         "a reviewer is not the writer",
         "<h1>T</h1><div>Reviewed by <span class='author-link'>Robert Tschudi</span></div>"
         "<p>Text.</p>",
@@ -106,7 +114,7 @@ def test_stated_author(why: str, author: str, byline: str) -> None:
 
 
 def test_each_citation_author_is_read() -> None:
-    head = "".join(
+    head = '<meta name="dc.creator" content="Jennifer Huberty">' + "".join(
         f'<meta name="citation_author" content="{name}">'
         for name in ("Huberty, Jennifer", "Jeni Green", "Chong Lee")
     )

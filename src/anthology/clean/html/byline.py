@@ -270,7 +270,8 @@ _BLOCK_TAGS = frozenset(["div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "
 def visible_bylines(candidates: list[etree._Element]) -> Iterator[str]:
     """The texts of the page's byline elements: those with neither blocks nor other byline
     elements inside first (the name itself rather than the author's card, whose texts run
-    together), and among them those named as the name ("author-name"), each in page order.
+    together), and among them those named as the name ("author-name"), each in page order;
+    then the boxes, those holding fewer byline elements first.
     A name the page credits for other work ("Reviewed by Jane Roe") is passed over."""
     inner = {id(a) for e in candidates for a in ancestors(e, 30)}
     boxes = [
@@ -278,6 +279,12 @@ def visible_bylines(candidates: list[etree._Element]) -> Iterator[str]:
     ]
     names = [e for e in candidates if e not in boxes and "name" in class_words(e)]
     others = [e for e in candidates if e not in boxes and e not in names]
+    holds = {id(e): 0 for e in boxes}
+    for e in candidates:
+        for a in ancestors(e, 30):
+            if id(a) in holds:
+                holds[id(a)] += 1
+    boxes.sort(key=lambda e: holds[id(e)])  # the smallest box first: the name's own line
     for element in names + others + boxes:
         if around_byline_furniture(element) or _credited_for_other_work(element):
             continue

@@ -187,12 +187,12 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
                 ld.get("author"),
                 _not_url(props.get("article:author")),
                 _not_url(props.get("author")),
+                _citation_authors(found.metas, site),  # each author, where dc.creator is one
                 props.get("dc.creator"),
-                _citation_authors(found.metas, site),
                 props.get("parsely-author"),
                 props.get("sailthru.author"),
                 *visible_bylines(found.bylines),
-                *line_bylines(found.h1s[0] if found.h1s else None),
+                *line_bylines(_title_heading(meta.title_choice, found.h1s)),
             )
             if (name := person_byline(plain(text or ""), site))
         ),
@@ -213,6 +213,13 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
     meta.is_article = bool(ld.get("article")) or props.get("og:type", "").lower() == "article"
     meta.is_listing = bool(ld.get("listing")) and not meta.is_article
     return meta
+
+
+def _title_heading(choice: TitleChoice | None, h1s: list[etree._Element]):
+    """The H1 that may be the article's title (not the logo's), else the page's first."""
+    if choice is not None and choice.headings:
+        return choice.headings[0][0]
+    return h1s[0] if h1s else None
 
 
 def _citation_authors(metas: list[etree._Element], site: SiteName) -> str:
