@@ -5,7 +5,7 @@ spaces ignored); a byline is right when it names the same set of people as the g
 (names normalised the same way, honorifics such as "Dr" dropped, order ignored; an empty gold
 byline is right only when the byline is empty too). Gold titles come from the dataset's
 ``truth.jsonl`` (``title``; the ScrapingHub set has none), gold bylines from a file of
-``{"id", "byline", "split"}`` lines read by hand (``bench/data/bylines-wcxb-dev.jsonl``, see
+``{"id", "byline", "split"}`` lines read by hand (``bench/data/bylines-*.jsonl``, see
 ``bench/data/README.md``). Trafilatura is ``trafilatura.extract_metadata``: its ``title`` and
 ``author``.
 
@@ -36,7 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extraction import page_bytes, read_rows  # noqa: E402
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
-GOLD_BYLINES = Path(__file__).resolve().parent / "data" / "bylines-wcxb-dev.jsonl"
+GOLD_BYLINES = [
+    Path(__file__).resolve().parent / "data" / name
+    for name in ("bylines-wcxb-dev.jsonl", "bylines-scrapinghub.jsonl")
+]
 ARTICLE_TYPES = ("article", "documentation")
 
 _QUOTES = re.compile(r"[\u2018\u2019\u201c\u201d'\"`\u00ab\u00bb]")
@@ -64,10 +67,12 @@ def norm_names(byline: str | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def read_gold_bylines(path: Path, split: str | None = None) -> dict[str, str]:
-    """Gold bylines by page id, of one split (``dev`` or ``check``) or all."""
-    with path.open(encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
+def read_gold_bylines(paths: Iterable[Path], split: str | None = None) -> dict[str, str]:
+    """Gold bylines by page id from these files, of one split (``dev`` or ``check``) or all."""
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as f:
+            rows += [json.loads(line) for line in f if line.strip()]
     return {r["id"]: r["byline"] for r in rows if split in (None, r.get("split"))}
 
 
@@ -191,7 +196,12 @@ def _report(name: str, tallies: dict[str, Tally], show: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, action="append", help="dataset directory (repeatable)")
-    parser.add_argument("--bylines", type=Path, default=GOLD_BYLINES, help="gold bylines")
+    parser.add_argument(
+        "--bylines",
+        type=Path,
+        action="append",
+        help="gold bylines (repeatable; default: bench/data)",
+    )
     parser.add_argument("--split", choices=["dev", "check"], help="score one half of the sites")
     parser.add_argument(
         "--types", default=",".join(ARTICLE_TYPES), help="page types to score ('' for all)"
@@ -203,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     datasets = args.data or [BENCHMARKS / "wcxb-dev", BENCHMARKS / "extraction"]
     types = [t for t in args.types.split(",") if t] or None
     for data in datasets:
-        gold = read_gold_bylines(args.bylines, args.split) if args.bylines.exists() else None
+        files = [p for p in args.bylines or GOLD_BYLINES if p.exists()]
+        gold = read_gold_bylines(files, args.split) if files else None
         if gold is not None:
             rows = {r["id"] for r in read_rows(data)}
             gold = {k: v for k, v in gold.items() if k in rows} or None

@@ -105,6 +105,7 @@ STATED = [
     ("the avatar's initials before the name go", "CM Craig McCarthy", "Craig McCarthy"),
     ("a publication's editors are no person", "By The Currency editors", ""),
     ("a photographer is not the writer", "Photos by Jane Roe", ""),
+    ("a news agency is no person", "Reuters", ""),
 ]
 
 
