@@ -16,9 +16,9 @@ from importlib import resources
 
 from lxml import etree
 
-from anthology.clean.html.furniture import in_furniture
+from anthology.clean.html.furniture import class_words, name_hint
 from anthology.clean.html.sitename import SEPARATOR, SiteName
-from anthology.clean.html.tree import WS, node_text
+from anthology.clean.html.tree import WS, ancestors, node_text
 from anthology.clean.metadata import parse_date
 
 BY_PREFIX = re.compile(r"^(?:by|from|written by|posted by|author:?)\s+", re.I)
@@ -34,6 +34,9 @@ class _BylineWords:
     credentials: frozenset[str]
     given_names: frozenset[str]
     labels: frozenset[str]
+    author_box: frozenset[str]
+    line_labels: frozenset[str]
+    not_writer: frozenset[str]
 
 
 @functools.cache
@@ -53,6 +56,9 @@ def _byline_words() -> _BylineWords:
         words("credential"),
         words("given_name"),
         words("label"),
+        words("author_box_word"),
+        words("line_label"),
+        words("not_the_writer"),
     )
 
 
@@ -158,7 +164,21 @@ def _is_person(name: str, site: SiteName) -> bool:
         return False
     if re.fullmatch(r"\S+\.(com|org|net|edu|gov|info|biz|io|co|in|uk|de|fr|us|ca|au|me)", name):
         return False  # a domain name: "example.com"
+    if _user_name(name):
+        return False
     return not _site_signs(name, site)
+
+
+def _user_name(name: str) -> bool:
+    """A log-in name, not a name as a person writes it: digits ("jdoe77"), a dot or underscore
+    between letters without a space ("jane.roe"), or no capital letter where the script has
+    them ("janeroe")."""
+    if any(c.isdigit() for c in name):
+        return True
+    if " " not in name and re.search(r"\w[._]\w", name):
+        return True
+    cased = [c for c in name if c.isalpha() and c.lower() != c.upper()]
+    return bool(cased) and not any(c.isupper() for c in cased)
 
 
 def _site_signs(text: str, site: SiteName) -> bool:
@@ -189,6 +209,10 @@ def person_byline(text: str, site: SiteName) -> str:
         text: the byline as the page states it.
         site: the site's names: a byline that is only the site's name names no person.
     """
+    credit = re.match(r"^(\S+(?:\s\S+){0,2}?)\s+by\b", text.strip(), re.I)
+    if credit and {_word(w) for w in credit.group(1).split()} & _byline_words().not_writer:
+        return ""  # "Reviewed by Jane Roe", "Photos by Jane Roe": not who wrote it
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", text.strip())  # "Jane Roe (JRoeWrites)"
     # "Recipe by Jane Roe", "Article by: Jane Roe", "By: Jane Roe"
     text = clean_byline(re.sub(r"^(?:\S+(?:\s\S+){0,2}\s+)?by:?\s+", "", text, flags=re.I))
     if not text:
@@ -211,6 +235,12 @@ def person_byline(text: str, site: SiteName) -> str:
                 tokens = tokens[1:]  # a label: "text: Jane Roe"
             elif len(tokens) >= 3 and _word(tokens[0]) in _byline_words().labels:
                 tokens = tokens[1:]  # "Author Jane Roe", "Par Jane Roe"
+            if (
+                len(tokens) >= 3
+                and tokens[0].isupper()
+                and tokens[0] == "".join(t[:1] for t in tokens[1 : 1 + len(tokens[0])])
+            ):
+                tokens = tokens[1:]  # the avatar's initials: "JR Jane Roe"
             tokens, cut = _cut_at_job(tokens)
             tokens = _cut_at_organisation(tokens)
             for k in range(1, len(tokens)):
@@ -238,11 +268,25 @@ _BLOCK_TAGS = frozenset(["div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "
 
 
 def visible_bylines(candidates: list[etree._Element]) -> Iterator[str]:
-    """The texts of the page's byline elements: those without blocks inside first (the name
-    itself rather than the author's card, whose texts run together), each in page order."""
-    boxes = [e for e in candidates if any(child.tag in _BLOCK_TAGS for child in e)]
-    for element in [e for e in candidates if e not in boxes] + boxes:
-        if in_furniture(element):
+    """The texts of the page's byline elements: those with neither blocks nor other byline
+    elements inside first (the name itself rather than the author's card, whose texts run
+    together), and among them those named as the name ("author-name"), each in page order;
+    then the boxes, those holding fewer byline elements first.
+    A name the page credits for other work ("Reviewed by Jane Roe") is passed over."""
+    inner = {id(a) for e in candidates for a in ancestors(e, 30)}
+    boxes = [
+        e for e in candidates if id(e) in inner or any(child.tag in _BLOCK_TAGS for child in e)
+    ]
+    names = [e for e in candidates if e not in boxes and "name" in class_words(e)]
+    others = [e for e in candidates if e not in boxes and e not in names]
+    holds = {id(e): 0 for e in boxes}
+    for e in candidates:
+        for a in ancestors(e, 30):
+            if id(a) in holds:
+                holds[id(a)] += 1
+    boxes.sort(key=lambda e: holds[id(e)])  # the smallest box first: the name's own line
+    for element in names + others + boxes:
+        if around_byline_furniture(element) or _credited_for_other_work(element):
             continue
         name = element.find('.//*[@itemprop="name"]') if element.tag != "meta" else None
         text = node_text(element if name is None else name)
@@ -259,3 +303,118 @@ def join_names(names: list[str]) -> str:
 
 def looks_like_url(value: str) -> bool:
     return bool(re.match(r"^\s*(https?:|www\.|/)", value)) or "@" in value
+
+
+def _credited_for_other_work(element: etree._Element) -> bool:
+    """Whether the line holding a name says the person did other work than the writing:
+    "Reviewed by <a>Jane Roe</a>"."""
+    own = WS.sub(" ", node_text(element)).strip()
+    for parent in ancestors(element, 3):
+        text = WS.sub(" ", node_text(parent)).strip()
+        if text != own:
+            credit = re.match(r"^(\S+(?:\s\S+){0,2}?)\s+by\b", text, re.I)
+            return bool(credit) and bool(
+                {_word(w) for w in credit.group(1).split()} & _byline_words().not_writer
+            )
+    return False
+
+
+def around_byline_furniture(element: etree._Element) -> bool:
+    """Whether a byline element sits in comments, sidebars, menus or lists of other articles.
+
+    An author box is not furniture here: an ancestor counts only by its class words other than
+    those of bylines and author boxes (``author_box_word``), so "author-container" or
+    "post-meta" do not hide the name. A ``<footer>`` inside an ``<article>`` is the article's
+    own (where author boxes sit); other footers, ``<aside>`` and ``<nav>`` are furniture.
+    Above the ``<article>`` or ``<main>`` that holds it, elements are the page's layout
+    ("content-sidebar-wrap"), read no further.
+    """
+    box_words = _byline_words().author_box
+    for parent in ancestors(element, 30):
+        tag = parent.tag
+        if tag in ("aside", "nav"):
+            return True
+        if tag == "footer":
+            if any(a.tag == "article" for a in ancestors(parent, 30)):
+                continue
+            return True
+        if tag in ("article", "main"):
+            return False  # what holds the article is its layout, not furniture
+        if tag in ("body", "html") or not isinstance(tag, str):
+            continue
+        words = class_words(parent)
+        if words and name_hint(" ".join(sorted(words - box_words))) < 0:
+            return True
+    return False
+
+
+_LINE_LIMIT = 60  # a byline line is short
+# "By Jane Roe" on one line: only the labels that cannot start a sentence of the article
+# with a capitalised place or thing after them ("From New York" can).
+_INLINE_LABEL = re.compile(
+    r"^(?:by|written by|posted by|words by|story by|par|von|por|door|escrito por)\s*:?\s+", re.I
+)
+
+
+def line_bylines(h1: etree._Element | None, before: int = 12, after: int = 40) -> Iterator[str]:
+    """Bylines printed as lines of text around the article's H1, for pages that mark none.
+
+    A line that is only a label ("By", "Written by:", "Par", "Автор") gives the line after it
+    ("By | Jane Roe"); a line starting with "By" and a name of two words or more gives itself
+    ("By Jane Roe"). The ``before`` lines above the H1 and the ``after`` lines below it are read
+    (dates and section names often sit above the title).
+    """
+    if h1 is None:
+        return
+    lines: list[tuple[str, etree._Element]] = []
+    seen_h1 = -1
+    root = h1.getroottree().getroot()
+    body = root.find("body") if root.find("body") is not None else root
+    for element in body.iter(etree.Element):
+        if element is h1:
+            seen_h1 = len(lines)
+            lines = lines[-before:]
+            seen_h1 = len(lines)
+        if element.tag in ("script", "style", "noscript", "template"):
+            continue
+        for text in (element.text,) if element is not h1 else ():
+            text = WS.sub(" ", text or "").strip()
+            if text:
+                lines.append((text, element))
+        if element is not h1 and element.tail and element.getparent() is not None:
+            text = WS.sub(" ", element.tail).strip()
+            if text:
+                lines.append((text, element.getparent()))
+        if seen_h1 >= 0 and len(lines) - seen_h1 > after:
+            break
+    if seen_h1 < 0:
+        return
+    labels = _byline_words().line_labels
+    for n, (text, element) in enumerate(lines):
+        if len(text) > _LINE_LIMIT or around_byline_furniture(element):
+            continue
+        if text.lower().rstrip() in labels and n + 1 < len(lines):
+            following = lines[n + 1][0]
+            if len(following) <= _LINE_LIMIT and _name_like(following.split(",")[0]):
+                yield following
+        else:
+            named = _INLINE_LABEL.match(text)
+            rest = text[named.end() :] if named else ""
+            if named and len(rest.split()) >= 2 and _name_like(rest.split(",")[0]):
+                yield rest
+
+
+def _name_like(text: str) -> bool:
+    """Words that may be a name: each starts with a capital (particles and "and" aside), at
+    most six, no digits."""
+    words = [w.strip(".,:;|" + _QUOTES) for w in text.split()]
+    words = [w for w in words if w]
+    if not 1 <= len(words) <= 6 or any(c.isdigit() for c in text):
+        return False
+    for word in words:
+        lower = word.lower()
+        if lower in _PARTICLES or lower in _AND_WORDS or word in "&":
+            continue
+        if word[:1].isalpha() and word[:1].lower() != word[:1].upper() and not word[:1].isupper():
+            return False
+    return True

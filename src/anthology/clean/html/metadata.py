@@ -21,6 +21,7 @@ from lxml import etree
 
 from anthology.clean.html.byline import (
     join_names,
+    line_bylines,
     looks_like_url,
     person_byline,
     visible_bylines,
@@ -62,6 +63,8 @@ def _may_name_byline_or_date(classes: str) -> bool:
         or "author" in lowered
         or "publish" in lowered
         or "posted" in lowered
+        or "writer" in lowered
+        or "contributor" in lowered
         # case-insensitive matching lets a few letters outside ASCII match ASCII ones
         or not classes.isascii()
     )
@@ -84,7 +87,9 @@ class _Found:
 
 # "byline", "author-name", "post_author__name" and an "author" word in a class ("post-author",
 # "ArticleHeader_Author"); "authority" or "coauthoring" are not.
-_BYLINE_CLASS = re.compile(r"byline|author[-_]*name|(?:^|[\W_])author(?:$|[\W_])", re.I)
+_BYLINE_CLASS = re.compile(
+    r"byline|author[-_]*name|(?:^|[\W_])(?:author|writer|contributor)(?:$|[\W_])", re.I
+)
 _DATE_CLASS = re.compile(r"(^|\W|_)(date|dateline|published|byline|posted)", re.I)
 
 
@@ -182,11 +187,12 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
                 ld.get("author"),
                 _not_url(props.get("article:author")),
                 _not_url(props.get("author")),
+                _citation_authors(found.metas, site),  # each author, where dc.creator is one
                 props.get("dc.creator"),
-                props.get("citation_author"),
                 props.get("parsely-author"),
                 props.get("sailthru.author"),
                 *visible_bylines(found.bylines),
+                *line_bylines(_title_heading(meta.title_choice, found.h1s)),
             )
             if (name := person_byline(plain(text or ""), site))
         ),
@@ -207,6 +213,25 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
     meta.is_article = bool(ld.get("article")) or props.get("og:type", "").lower() == "article"
     meta.is_listing = bool(ld.get("listing")) and not meta.is_article
     return meta
+
+
+def _title_heading(choice: TitleChoice | None, h1s: list[etree._Element]):
+    """The H1 that may be the article's title (not the logo's), else the page's first."""
+    if choice is not None and choice.headings:
+        return choice.headings[0][0]
+    return h1s[0] if h1s else None
+
+
+def _citation_authors(metas: list[etree._Element], site: SiteName) -> str:
+    """Scholarly pages state each author in a ``citation_author`` meta of its own."""
+    names: list[str] = []
+    for tag in metas:
+        key = tag.get("name")
+        if isinstance(key, str) and key.strip().lower() in ("citation_author", "citation_authors"):
+            name = person_byline(plain(tag.get("content") or ""), site)
+            if name and name not in names:
+                names.append(name)
+    return join_names(names[:6])
 
 
 def _meta_props(metas: list[etree._Element]) -> dict[str, str]:

@@ -28,6 +28,13 @@ _NOT_HEADING_TEXT = frozenset(
 )
 
 
+# Inside an H1, a line break or a block parts words ("WEEKEND<br>CODING AGENT").
+_BREAKS = frozenset(["br", "div", "p", "h2", "h3", "h4", "h5", "h6"])
+# A date or byline line nested in the H1 (a page that never closed it): not the title's text.
+_LOWER_HEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6", "time"])
+_DATE_LINE_WORDS = frozenset(["byline", "author", "posted", "date", "dateline", "time"])
+
+
 @dataclass
 class TitleChoice:
     """The title read from the page before the content is chosen, and what else it could be."""
@@ -53,7 +60,8 @@ def _title_text(value: str | None) -> str:
 
 
 def _heading_text(heading: etree._Element) -> str:
-    """An H1's text, without the widgets inside it (copy buttons, anchor marks)."""
+    """An H1's text, without the widgets inside it (copy buttons, anchor marks) and the date or
+    byline line some pages put inside it; a line break or block inside it parts its words."""
     parts: list[str] = []
 
     def walk(element: etree._Element) -> None:
@@ -61,8 +69,18 @@ def _heading_text(heading: etree._Element) -> str:
             parts.append(element.text)
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag and tag not in _NOT_HEADING_TEXT and "-" not in tag:
-                walk(child)  # custom elements (tooltips, widgets) hold no title text
+            if tag in _BREAKS:
+                parts.append(" ")
+            if (
+                tag
+                and tag not in _NOT_HEADING_TEXT
+                and "-" not in tag  # custom elements (tooltips, widgets) hold no title text
+                and tag not in _LOWER_HEADINGS
+                and not class_words(child) & _DATE_LINE_WORDS
+            ):
+                walk(child)
+            if tag in _BREAKS:
+                parts.append(" ")
             if child.tail:
                 parts.append(child.tail)
 
@@ -90,6 +108,17 @@ def strip_site_name(title: str, site: SiteName) -> str:
     for separator, piece in zip(separators, pieces[1:], strict=True):
         text += separator + piece
     return text.strip()
+
+
+def _without_label(title: str) -> str:
+    """A stated title without the short pieces after its last bars: "Title | Opinion",
+    "Title | Newegg.com". A bar in a stated title parts the headline from the site, the section
+    or the brand (an H1 is read as printed; this is for pages without one)."""
+    while True:
+        head, bar, tail = title.rpartition(" | ")
+        if not bar or len(head.split()) < 3 or len(tail.split()) > 3:
+            return title
+        title = head.strip()
 
 
 def _agrees(heading: str, stated: str) -> bool:
@@ -152,6 +181,7 @@ def choose_title(
         text = _heading_text(heading)
         if len(text) < 3 or len(text) > 300 or site.named(text):
             continue
+        text = strip_site_name(text, site) or text  # "Title – Site" printed in the H1 too
         if _in_site_chrome(heading):
             names.add(compare_key(text))  # the logo's H1 tells the site's name
             continue
@@ -162,7 +192,7 @@ def choose_title(
             continue
         candidates.append((heading, text))
     site = SiteName(frozenset(names), site.hosts)
-    fallback = strip_site_name(seo or tag, site)
+    fallback = _without_label(strip_site_name(seo or tag, site))
 
     def choice(title: str, agreed: bool) -> TitleChoice:
         headings = [(heading, smarten(text)) for heading, text in candidates]
