@@ -117,7 +117,7 @@ def _article_images(data: bytes, target: Path, page_url: str) -> set[str] | None
     page = Page(path=target, name=target.name, shown=target.name, kind="html", text=text)
     try:
         article = clean_html(page, edition_rules(target.parent))
-    except (SourceError, ValueError):
+    except (SourceError, ValueError, RecursionError):  # no article to read: keep them all
         return None
     base = _document_base(data, page_url)
     kept = set()
