@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -131,13 +132,13 @@ def check_books(outputs: Outputs, validate: bool, keep_going: bool, report: Repo
     for temp, final, kind in outputs.written:
         if not final.name.lower().endswith(".epub"):
             continue
-        found = _checked(temp, validate)
-        errors += [
+        found = [
             replace(f, file=f"{final.name}/{f.file}" if f.file else final.name)
-            for f in found
+            for f in _checked(temp, validate)
             if f.severity == "error" or (validate and f.code == "epubcheck-unavailable")
         ]
-        report.stage(messages.checked(kind, found, validate))
+        report.stage(messages.checked(kind, len(found), validate))
+        errors += found
     if errors and not keep_going:
         raise BookErrors(errors)
     return errors
@@ -150,7 +151,10 @@ def _checked(temp: Path, validate: bool) -> list[Diagnostic]:
     if not validate:
         return check_epub(temp, epubcheck=False)
     named = temp.with_name(temp.name + ".epub")
-    os.link(temp, named)
+    try:
+        os.link(temp, named)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(temp, named)
     try:
         return check_epub(named, epubcheck=True)
     finally:

@@ -83,9 +83,8 @@ def rendered(name: str, path: Path, pages: int) -> str:
     return f"{name}: {shown(path)}" + (f" ({counted(pages, 'page')})" if pages else "")
 
 
-def checked(kind: str, findings: list, validate: bool) -> str:
+def checked(kind: str, errors: int, validate: bool) -> str:
     """The check stage's line for one EPUB: what ran and how many errors it found."""
-    errors = sum(1 for f in findings if f.severity == "error")
     ran = "structure and epubcheck" if validate else "structure"
     return f"check: {kind} {ran}, " + (counted(errors, "error") if errors else "no errors")
 

@@ -87,7 +87,7 @@ def _not_read(folder: Path) -> list[str]:
 
 
 def _unread_note(names: list[str]) -> str:
-    """``2 .md files (a.md, b.md) are not read: save them as .txt or .html to include them``."""
+    """``2 .md files (a.md, b.md) are not read: save as .txt (plain text) or .html …``."""
     shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
     suffixes = sorted({"." + n.rsplit(".", 1)[-1].lower() for n in names})
     noun = f"{' or '.join(suffixes)} file" + ("s" if len(names) > 1 else "")
