@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from anthology import __version__
-from anthology.core.files import write_atomic
+from anthology.core.files import read_inside, write_atomic
 from anthology.core.model import (
     Article,
     Cell,
@@ -80,7 +80,11 @@ def edition_fingerprint(sources: Path, extra: str = "") -> str:
     sites = sources / "sites"
     if sites.is_dir():
         for path in sorted(sites.glob("*.toml")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            try:
+                data = read_inside(path, sources.parent)
+            except OSError:  # refused with its reason when the rules are read
+                data = b"unreadable"
+            digest.update(path.name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 

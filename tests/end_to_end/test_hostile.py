@@ -648,3 +648,23 @@ def test_a_glossary_symlinked_out_of_the_edition_is_refused_unopened(tmp_path: P
     assert done.stderr.splitlines() == [
         "Error: sources/glossary.toml: points outside the edition folder (a symlink?); refused"
     ]
+
+
+def test_site_rules_and_the_fetch_record_symlinked_out_are_refused_unopened(
+    tmp_path: Path,
+) -> None:
+    # Both targets are named pipes outside the edition: opening either would block.
+    root = _edition_with(tmp_path, "other.html", _page("Another good page").encode())
+    os.mkfifo(tmp_path / "outside-rule.toml")
+    (root / "sources" / "sites").mkdir()
+    os.symlink(tmp_path / "outside-rule.toml", root / "sources" / "sites" / "example.com.toml")
+    done = _compile_in_a_process(root, "epub")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[-1].startswith("Error: sources/sites/example.com.toml: ")
+    assert "outside the edition folder" in done.stderr
+    (root / "sources" / "sites" / "example.com.toml").unlink()
+    os.mkfifo(tmp_path / "outside-record.toml")
+    os.symlink(tmp_path / "outside-record.toml", root / "sources" / "fetched.toml")
+    done = _compile_in_a_process(root, "epub")
+    assert done.returncode == 1, done.stderr
+    assert "sources/fetched.toml" in done.stderr and "outside the edition" in done.stderr

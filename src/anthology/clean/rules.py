@@ -152,6 +152,9 @@ def edition_rules(sources: Path) -> Rules:
     """The package's rules plus the edition's site rules from ``sources/sites/*.toml``."""
     from dataclasses import replace
 
+    from anthology.core.errors import ConfigError
+    from anthology.core.files import read_inside
+
     base = default_rules()
     folder = sources / "sites"
     if not folder.is_dir():
@@ -159,7 +162,15 @@ def edition_rules(sources: Path) -> Rules:
     own = []
     for path in sorted(folder.glob("*.toml")):
         shown = f"sources/sites/{path.name}"
-        own.append(site_rule_from_toml(path.stem, path.read_text(encoding="utf-8"), shown))
+        try:
+            text = read_inside(path, sources.parent).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError("cannot read the site rule (it is not UTF-8 text)", shown) from None
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read the site rule ({exc.strerror}); refused", shown
+            ) from None
+        own.append(site_rule_from_toml(path.stem, text, shown))
     return replace(base, sites=(*own, *base.sites))
 
 

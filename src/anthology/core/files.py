@@ -64,3 +64,21 @@ def open_regular(path: Path) -> BinaryIO:
     except BaseException:
         os.close(handle)
         raise
+
+
+def read_inside(path: Path, folder: Path) -> bytes:
+    """The bytes of ``path`` if its real path lies inside ``folder`` and it is a regular file.
+
+    Nothing is opened before both are known: a symlink out of the edition, a named pipe or a
+    device is refused unopened.
+
+    Raises:
+        NotRegularFile: ``path`` is a folder, a named pipe, a device or a socket, or its real
+            path is outside ``folder`` (``kind`` says which).
+        OSError: it cannot be read.
+    """
+    resolved = path.resolve(strict=True)
+    if not resolved.is_relative_to(folder.resolve()):
+        raise NotRegularFile("outside the edition folder (a symlink?)")
+    with open_regular(resolved) as file:
+        return file.read()

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from anthology.core.errors import BuildError, display_path
+from anthology.core.files import read_inside
 from anthology.core.text import toml_string
 
 FETCHED_FILE = "fetched.toml"
@@ -74,9 +75,11 @@ def load_fetched(sources: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildError(f"cannot read the file ({exc.__class__.__name__})", shown) from None
+        data = tomllib.loads(read_inside(path, Path(sources).parent).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BuildError("cannot read the file (it is not UTF-8 text)", shown) from None
+    except OSError as exc:
+        raise BuildError(f"cannot read the file ({exc.strerror or exc}); refused", shown) from None
     except tomllib.TOMLDecodeError as exc:
         raise BuildError(f"not valid TOML: {exc}", shown) from None
     pages = data.get("page", [])
