@@ -8,15 +8,20 @@ checks already refuse), then cross-validates a model grouped by site (``domain``
 same site in training and test) and prints the confusion matrix of the seven page types
 against kept/refused, per-type refusal rates and the articles refused.
 
-Documentation and essays count as articles. Two models: article or not (service and listing
-pages weigh double), whose threshold is chosen on the out-of-fold probabilities so that at most
-``--max-false`` of the articles are refused; and, among non-articles, the kind (the reason).
+Documentation and essays count as articles. Two models: article or not (articles, service and
+listing pages weigh double), whose threshold is chosen on the out-of-fold probabilities so that
+at most ``--max-false`` of the development set's articles and documentation pages are refused
+and none of the ScrapingHub articles; and, among non-articles, the kind (the reason). The
+report covers the whole pipeline: pages the cleaner's other checks refuse count as refused.
 
-    python bench/pagetype.py [--wcxb DIR] [--extraction DIR] [--features FILE] [--write]
+    python bench/pagetype.py [--wcxb DIR] [--extraction DIR] [--features FILE] [--seeds 0,1,2]
+                             [--write]
 
 ``--write`` fits the model on every page and writes ``src/anthology/clean/rules/
 pagetype-model.json`` (needs scikit-learn: ``pip install -e .[train]``). ``--features FILE``
-keeps the collected features in FILE and reads them from there next time.
+keeps what was read of the pages in FILE (the page's signs and the text the cleaner kept) and
+reads it from there next time; a change to ``kept_features`` needs no new pass over the pages.
+``--seeds`` cross-validates once per seed and prints the spread.
 """
 
 from __future__ import annotations
@@ -65,8 +70,9 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
         captured: dict = {}
 
         def capture(features, texts, _captured=captured):
-            _captured["features"] = kept(features, texts)
-            return _captured["features"]
+            _captured["signs"] = dict(features)
+            _captured["texts"] = list(texts)
+            return kept(features, texts)
 
         refused = ""
         start = time.perf_counter()
@@ -88,7 +94,8 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
                 "page_type": page_type,
                 "domain": domain.lower().removeprefix("www."),
                 "refused": refused,
-                "features": captured.get("features"),
+                "signs": captured.get("signs"),  # read from the page
+                "texts": captured.get("texts"),  # what the cleaner kept
                 "seconds": elapsed,
             }
         )
@@ -96,6 +103,15 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
 
 
 kept = pagetype.kept_features
+
+
+def with_features(samples: list[dict]) -> list[dict]:
+    """Each sample with its features: the page's signs and what the cleaner kept of it,
+    measured now (so a change to ``kept_features`` needs no new pass over the pages)."""
+    for s in samples:
+        signs = s.get("signs")
+        s["features"] = None if signs is None else kept(signs, s["texts"])
+    return samples
 
 
 def matrix(samples: list[dict]):
@@ -109,25 +125,28 @@ def matrix(samples: list[dict]):
 
 
 # Service and listing pages are the kinds most like an article (prose under headings, lists of
-# headlines): they count twice in the decision so that its trees learn their borders.
-WEIGHTS = {"service": 2.0, "listing": 2.0}
+# headlines): they count twice in the decision so that its trees learn their borders. Articles
+# count twice too: the threshold sits where the few most article-unlike articles are, and the
+# trees must learn to keep those low.
+WEIGHTS = {"article": 2.0, "service": 2.0, "listing": 2.0}
 
 
-def decision_model():
-    """Article or not: the model whose probability and threshold decide a refusal."""
+def decision_model(seed: int = SEED):
+    """Article or not: the model whose probability and threshold decide a refusal. Every tree
+    sees every page (no subsampling), so the seed only breaks ties between equal splits."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     return GradientBoostingClassifier(
         n_estimators=200,
         learning_rate=0.1,
         max_depth=3,
-        subsample=0.8,
+        subsample=1.0,
         min_samples_leaf=5,
-        random_state=SEED,
+        random_state=seed,
     )
 
 
-def kind_model():
+def kind_model(seed: int = SEED):
     """Which kind of non-article: only names the reason of a refusal, so it is kept small."""
     from sklearn.ensemble import GradientBoostingClassifier
 
@@ -137,7 +156,7 @@ def kind_model():
         max_depth=2,
         subsample=0.8,
         min_samples_leaf=5,
-        random_state=SEED,
+        random_state=seed,
     )
 
 
@@ -147,15 +166,15 @@ def weights(y):
     return np.array([WEIGHTS.get(CLASSES[k], 1.0) for k in y])
 
 
-def fit(x, y):
+def fit(x, y, seed: int = SEED):
     """Both models, fitted: the decision on every page, the kind on the non-articles."""
-    decision = decision_model().fit(x, (y != 0).astype(int), sample_weight=weights(y))
+    decision = decision_model(seed).fit(x, (y != 0).astype(int), sample_weight=weights(y))
     non = y != 0
-    kind = kind_model().fit(x[non], y[non])
+    kind = kind_model(seed).fit(x[non], y[non])
     return decision, kind
 
 
-def out_of_fold(x, y, groups) -> tuple[list[float], list[str]]:
+def out_of_fold(x, y, groups, seed: int = SEED) -> tuple[list[float], list[str]]:
     """P(not an article) and the likeliest kind for every page, from models that never saw
     its site."""
     import numpy as np
@@ -164,63 +183,108 @@ def out_of_fold(x, y, groups) -> tuple[list[float], list[str]]:
     p_not = np.zeros(len(y))
     kinds = [""] * len(y)
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        decision, kind = fit(x[train], y[train])
+        decision, kind = fit(x[train], y[train], seed)
         p_not[test] = decision.predict_proba(x[test])[:, 1]
         for i, k in zip(test, kind.predict(x[test]), strict=True):
             kinds[i] = CLASSES[int(k)]
     return [float(p) for p in p_not], kinds
 
 
-def choose_threshold(p_not: list[float], is_article: list[bool], max_false: float) -> float:
-    """The lowest threshold that refuses at most ``max_false`` of the articles."""
-    articles = sorted((p for p, a in zip(p_not, is_article, strict=True) if a), reverse=True)
+def choose_threshold(p_not: list[float], samples: list[dict], max_false: float) -> float:
+    """The lowest threshold that refuses at most ``max_false`` of the development set's
+    articles and documentation pages, and none of the ScrapingHub articles."""
+    articles = sorted(
+        (
+            p
+            for p, s in zip(p_not, samples, strict=True)
+            if s["dataset"] == "wcxb-dev" and label(s["page_type"]) == "article"
+        ),
+        reverse=True,
+    )
+    others = [p for p, s in zip(p_not, samples, strict=True) if s["dataset"] != "wcxb-dev"]
     allowed = int(max_false * len(articles))
     # refuse when p >= threshold: the (allowed+1)-th highest article must stay below it
-    return min(1.0, articles[allowed] + 1e-6) if allowed < len(articles) else 0.0
+    limit = articles[allowed] + 1e-6 if allowed < len(articles) else 0.0
+    return min(1.0, max(limit, max(others, default=0.0) + 1e-6))
+
+
+def decisions(p_not, kinds, threshold: float) -> list[str]:
+    """What the whole pipeline does with each page: "kept", the kind the model refuses it as,
+    or "checks" when the cleaner's other checks refuse it before the model is asked
+    (``p_not`` and ``kinds`` hold None for those pages)."""
+    out = []
+    for p, kind in zip(p_not, kinds, strict=True):
+        if p is None:
+            out.append("checks")
+        else:
+            out.append(kind if p >= threshold else "kept")
+    return out
+
+
+def rates(samples: list[dict], decided: list[str]) -> dict[str, tuple[int, int]]:
+    """Refused and pages per row of the report (the seven page types and the ScrapingHub
+    set), and for the development set's non-articles together."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for s, d in zip(samples, decided, strict=True):
+        keys = [s["page_type"] if s["dataset"] == "wcxb-dev" else "extraction (articles)"]
+        if s["dataset"] == "wcxb-dev" and label(s["page_type"]) != "article":
+            keys.append("non-articles")
+        for key in keys:
+            counts[key][0] += d != "kept"
+            counts[key][1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def summary(samples: list[dict], decided: list[str]) -> str:
+    """One line: non-articles refused, then refused of each page type."""
+    r = rates(samples, decided)
+    refused, pages = r["non-articles"]
+    each = " ".join(
+        f"{k.split()[0]} {r[k][0]}/{r[k][1]}" for k in (*TYPES, "extraction (articles)") if k in r
+    )
+    return f"non-articles refused {refused}/{pages} ({100 * refused / pages:.1f}%); {each}"
 
 
 def report(samples: list[dict], p_not, kinds, threshold: float) -> None:
-    """Confusion matrix (page type -> kept/refused), per-type refusal rates, refused articles."""
+    """Confusion matrix (page type -> kept, refused as each kind by the model, refused by the
+    other checks), per-type refusal rates, the articles refused."""
+    decided = decisions(p_not, kinds, threshold)
+    columns = ["kept", *CLASSES[1:], "checks"]
     rows: dict[str, Counter] = defaultdict(Counter)
-    refused_articles = []
-    for s, p, kind in zip(samples, p_not, kinds, strict=True):
+    for s, d in zip(samples, decided, strict=True):
         key = s["page_type"] if s["dataset"] == "wcxb-dev" else "extraction (articles)"
-        by_model = p >= threshold
-        by_checks = bool(s["refused"])
-        rows[key]["pages"] += 1
-        rows[key]["model"] += by_model
-        rows[key]["checks"] += by_checks
-        rows[key]["refused"] += by_model or by_checks
-        if by_model and label(s["page_type"]) != "article":
-            rows[key]["right kind"] += kind == label(s["page_type"])
-        if label(s["page_type"]) == "article" and by_model:
-            refused_articles.append((p, s, kind))
+        rows[key][d] += 1
     print(f"threshold on P(not an article): {threshold:.3f}\n")
-    print(
-        "| page type | pages | kept | refused | refused % | by model | by other checks "
-        "| model's kind right |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    order = [*TYPES, "extraction (articles)"]
-    for key in order:
+    print("whole pipeline: kept, refused by the model as each kind, refused by other checks\n")
+    print(f"| page type | pages | {' | '.join(columns)} | refused % |")
+    print("|---|" + "---:|" * (len(columns) + 2))
+    for key in (*TYPES, "extraction (articles)"):
         r = rows.get(key)
         if not r:
             continue
-        print(
-            f"| {key} | {r['pages']} | {r['pages'] - r['refused']} | {r['refused']} "
-            f"| {100 * r['refused'] / r['pages']:.1f} | {r['model']} | {r['checks']} "
-            f"| {r['right kind'] if label(key) != 'article' and key in TYPES else ''} |"
-        )
-    non = [r for k, r in rows.items() if k in TYPES and label(k) != "article"]
-    pages = sum(r["pages"] for r in non)
+        pages = sum(r.values())
+        cells = " | ".join(str(r[c]) for c in columns)
+        print(f"| {key} | {pages} | {cells} | {100 * (pages - r['kept']) / pages:.1f} |")
+    r = rates(samples, decided)
+    refused, pages = r["non-articles"]
+    reached = [
+        d
+        for s, d in zip(samples, decided, strict=True)
+        if d != "checks" and s["dataset"] == "wcxb-dev" and label(s["page_type"]) != "article"
+    ]
     print(
-        f"\nnon-articles refused: {sum(r['refused'] for r in non)}/{pages} "
-        f"({100 * sum(r['refused'] for r in non) / pages:.1f}%), by the model alone "
-        f"{sum(r['model'] for r in non)}/{pages}"
+        f"\nnon-articles refused: {refused}/{pages} ({100 * refused / pages:.1f}%); "
+        f"by the model, of those that reach it: {sum(d != 'kept' for d in reached)}/{len(reached)}"
     )
-    print(f"articles refused by the model: {len(refused_articles)}")
-    for p, s, kind in sorted(refused_articles, key=lambda t: -t[0]):
-        print(f"  {s['dataset']} {s['id']} {s['page_type']} {s['domain']}: {kind} ({p:.2f})")
+    wrong = [
+        (p, s, d)
+        for s, p, d in zip(samples, p_not, decided, strict=True)
+        if label(s["page_type"]) == "article" and d != "kept"
+    ]
+    print(f"articles and documentation refused: {len(wrong)}")
+    for p, s, d in sorted(wrong, key=lambda t: -(t[0] or 2.0)):
+        why = f"{d} ({p:.2f})" if p is not None else s["refused"]
+        print(f"  {s['dataset']} {s['id'][:12]} {s['page_type']} {s['domain']}: {why}")
 
 
 def _number(value: float) -> float:
@@ -305,6 +369,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--features", type=Path, help="keep (and reuse) the features here")
     parser.add_argument("--max-false", type=float, default=0.005, help="articles refused (share)")
     parser.add_argument("--write", action="store_true", help="write the packaged model")
+    parser.add_argument(
+        "--seeds",
+        type=lambda v: [int(n) for n in v.split(",")],
+        default=[SEED],
+        help="cross-validate with each of these seeds (comma-separated); the first is reported "
+        "in full and is the one --write trains with",
+    )
     args = parser.parse_args(argv)
 
     if args.features and args.features.exists():
@@ -314,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         samples += collect(args.extraction, "extraction", "article")
         if args.features:
             args.features.write_text(json.dumps(samples), encoding="utf-8")
+    samples = with_features(samples)
     seconds = [s["seconds"] for s in samples]
     print(f"pages: {len(samples)}, cleaning {1000 * sum(seconds) / len(seconds):.1f} ms/page\n")
     usable = [s for s in samples if s["features"] is not None]
@@ -323,13 +395,26 @@ def main(argv: list[str] | None = None) -> int:
             if s["features"] is None:
                 print(f"  {s['dataset']} {s['id']} {s['page_type']}: {s['refused']}")
     names, x, y, groups = matrix(usable)
-    p_not, kinds = out_of_fold(x, y, groups)
-    is_article = [label(s["page_type"]) == "article" for s in usable]
-    threshold = choose_threshold(p_not, is_article, args.max_false)
+    index = {id(s): i for i, s in enumerate(usable)}
     print(f"cross-validated by site ({FOLDS} folds, {len(set(groups))} sites)")
-    report(usable, p_not, kinds, threshold)
+    for n, seed in enumerate(args.seeds):
+        p_not, kinds = out_of_fold(x, y, groups, seed)
+        threshold = choose_threshold(p_not, usable, args.max_false)
+        p_all = [p_not[index[id(s)]] if id(s) in index else None for s in samples]
+        k_all = [kinds[index[id(s)]] if id(s) in index else None for s in samples]
+        if n == 0:
+            first = threshold
+            report(samples, p_all, k_all, threshold)
+            if len(args.seeds) > 1:
+                print("\nseeds (the same folds, models trained with each seed):")
+        if len(args.seeds) > 1:
+            print(
+                f"  seed {seed}, threshold {threshold:.3f}: "
+                + summary(samples, decisions(p_all, k_all, threshold))
+            )
+    threshold = first
     if args.write:
-        decision, kind = fit(x, y)
+        decision, kind = fit(x, y, args.seeds[0])
         exported = export(decision, kind, names, threshold, smallest(usable))
         gap = check_export(exported, decision, x)
         MODEL.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -89,3 +89,42 @@ def test_a_page_smaller_than_any_the_model_learned_from_is_not_judged() -> None:
     features = dict.fromkeys(pagetype.model()["features"], 0.0)
     features["elements"] = 5.0
     assert pagetype.classify(features) == pagetype.PageType(pagetype.ARTICLE, 0.0)
+
+
+def _reads(texts: list[str]) -> dict[str, float]:
+    page = dict.fromkeys(pagetype.model()["features"], 0.0)
+    page["visible_chars"] = 5000.0
+    return pagetype.kept_features(page, texts)
+
+
+def test_kept_text_is_read_for_who_speaks_and_what_it_asks() -> None:
+    service = _reads(
+        [
+            "We help you grow your business with our award-winning team.",
+            "Contact us today",
+            "Get a free quote",
+        ]
+    )
+    story = _reads(
+        [
+            "The council voted on Tuesday to close the bridge while engineers inspect it, "
+            "the mayor said after a meeting that ran late into the night and left many of "
+            "those who had come to speak for the old crossing angry at how little time they "
+            "were given.",
+            "Residents said they had not been told about the closure before it was announced.",
+        ]
+    )
+    assert service["kept_we_rate"] > story["kept_we_rate"] == 0.0
+    assert service["kept_you_rate"] > story["kept_you_rate"] == 0.0
+    assert service["kept_call_share"] > story["kept_call_share"] == 0.0
+    assert story["kept_sentence_word_share"] == 1.0 > service["kept_sentence_word_share"]
+    assert story["kept_long_blocks"] == 1
+
+
+def test_kept_text_counts_prices_and_the_furniture_of_posts() -> None:
+    shop = _reads(["Blue linen shirt", "$49.99", "Add to cart", "In stock"])
+    thread = _reads(["alex wrote:", "Same problem here since the update.", "#12", "Reply"])
+    assert shop["kept_prices"] == 1
+    assert shop["kept_label_share"] == 1.0
+    assert thread["kept_post_marks"] == 3
+    assert _reads([])["kept_words"] == 0

@@ -8,7 +8,9 @@ Two steps, both cheap:
    pages, addresses), repeated sibling cards (linked, or a heading and a blurb), the share of
    text in links and in headings, paragraphs of prose and how much of it one container holds,
    ``<time>`` elements, and words in class names (``rules/pagetype.toml``).
-   ``kept_features(features, texts)`` adds what the cleaner kept of it.
+   ``kept_features(features, texts)`` adds what the cleaner kept of it, and how that text
+   reads: in sentences or in labels, as "we" speaking to "you" or in the third person, asking
+   the reader to act, with prices, or as posts with their furniture (who, when, "Reply").
 2. ``classify(features)`` weighs them with the models in ``rules/pagetype-model.json``
    (gradient boosted trees trained by ``bench/pagetype.py`` on pages of many sites,
    cross-validated by site): one decides article or not against a threshold, a second, small
@@ -54,6 +56,7 @@ _PRICE = re.compile(
     r"\s?\d[\d.,\u00a0 ]*"
     r"|\d[\d.,\u00a0 ]*\s?(?:[€£¥₹₽₩₺]|\b(?:USD|EUR|GBP|CHF|SEK|NOK|DKK|PLN|CZK|zł|Kč|kr|руб)\b)"
 )
+_SENTENCE_SPLIT = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+(?:\s|$)")
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\u201d\u2019\"')\]\u300d]*\s*$")
 _NEVER = frozenset(["script", "style", "noscript", "template", "svg", "math", "head", "title"])
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
@@ -83,6 +86,11 @@ class _Signs:
     url: dict[str, frozenset[str]]
     classes: dict[str, frozenset[str]]
     actions: re.Pattern[str]  # a link to a call to action: one of the words, alone in its path
+    we: frozenset[str]  # pronouns of the kept text: first person plural
+    you: frozenset[str]  # second person
+    me: frozenset[str]  # first person singular
+    calls: frozenset[str]  # the first word of a line that asks the reader to act
+    marks: re.Pattern[str]  # a line of a forum post's furniture ("Reply", "Joined:", "#12")
 
 
 @cache
@@ -95,8 +103,17 @@ def _signs() -> _Signs:
 
     words = sorted(data["actions"]["words"], key=lambda w: (-len(w), w))
     actions = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])")
+    writing = data["writing"]
     return _Signs(
-        schema=groups("schema"), url=groups("url"), classes=groups("classes"), actions=actions
+        schema=groups("schema"),
+        url=groups("url"),
+        classes=groups("classes"),
+        actions=actions,
+        we=frozenset(writing["we"]),
+        you=frozenset(writing["you"]),
+        me=frozenset(writing["me"]),
+        calls=frozenset(writing["calls"]),
+        marks=re.compile("|".join(f"(?:{m})" for m in data["posts"]["marks"]), re.IGNORECASE),
     )
 
 
@@ -452,7 +469,8 @@ def _action_link(href: str, signs: _Signs) -> bool:
 
 
 def kept_features(features: dict[str, float], texts: list[str]) -> dict[str, float]:
-    """``features`` with what the cleaner kept: its text blocks, measured against the page."""
+    """``features`` with what the cleaner kept: its text blocks, measured against the page,
+    and how they read (see ``_add_writing``)."""
     chars = sum(len(t) for t in texts)
     prose = [t for t in texts if len(t) >= 80 and _SENTENCE_END.search(t)]
     out = dict(features)
@@ -466,7 +484,75 @@ def kept_features(features: dict[str, float], texts: list[str]) -> dict[str, flo
     out["kept_per_heading"] = chars / (features["headings"] + features["h1"] + 1)
     out["kept_longest"] = max((len(t) for t in texts), default=0)
     out["kept_median"] = sorted(len(t) for t in texts)[len(texts) // 2] if texts else 0
+    _add_writing(out, texts, _signs())
     return out
+
+
+def _add_writing(f: dict[str, float], texts: list[str], signs: _Signs) -> None:
+    """How the kept text reads: sentences or labels, who it speaks to, what it asks for.
+
+    An article is told in sentences, mostly in the third person; a service page speaks as
+    "we" to "you" and asks the reader to act; a shop's page is labels, prices and buttons; a
+    forum thread is short posts with who wrote them and when.
+    """
+    words = 0
+    sentence_words = 0  # words of blocks that end a sentence
+    sentences = 0
+    long_blocks = 0  # blocks of 40 words or more
+    longest = 0
+    we = you = i = calls = questions = prices = marks = labels = digits = 0
+    for text in texts:
+        lower = text.lower()
+        tokens = _WORD.findall(lower)
+        n = len(tokens)
+        words += n
+        longest = max(longest, n)
+        if n >= 40:
+            long_blocks += 1
+        for line in text.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if _SENTENCE_END.search(line):
+                sentence_words += len(_WORD.findall(line))
+            elif len(line.split()) <= 4:
+                labels += 1  # a label, a button, a name: no sentence
+            if line.endswith(("?", "\uff1f")):
+                questions += 1
+            first = _WORD.match(line.lower())
+            if first and first.group() in signs.calls:
+                calls += 1
+            if signs.marks.search(line):
+                marks += 1
+        sentences += len(_SENTENCE_SPLIT.findall(text)) or (1 if n else 0)
+        for token in tokens:
+            if token[0].isdigit():
+                digits += 1
+            elif token in signs.we:
+                we += 1
+            elif token in signs.you:
+                you += 1
+            elif token in signs.me:
+                i += 1
+        if _DIGIT.search(text):
+            prices += len(_PRICE.findall(text))
+    lines = sum(1 for t in texts for line in t.splitlines() if line.strip())
+    f["kept_words"] = words
+    f["kept_sentence_word_share"] = sentence_words / words if words else 0.0
+    f["kept_words_per_sentence"] = words / sentences if sentences else 0.0
+    f["kept_long_blocks"] = long_blocks
+    f["kept_longest_words"] = longest
+    f["kept_we_rate"] = 100 * we / (words + 50)
+    f["kept_you_rate"] = 100 * you / (words + 50)
+    f["kept_i_rate"] = 100 * i / (words + 50)
+    f["kept_call_share"] = calls / lines if lines else 0.0
+    f["kept_question_share"] = questions / lines if lines else 0.0
+    f["kept_prices"] = prices
+    f["kept_price_rate"] = 1000 * prices / (words + 100)
+    f["kept_post_marks"] = marks
+    f["kept_post_mark_share"] = marks / lines if lines else 0.0
+    f["kept_label_share"] = labels / lines if lines else 0.0
+    f["kept_number_share"] = digits / words if words else 0.0
 
 
 _COUNTED = {
@@ -504,6 +590,7 @@ _FEATURES = (
     + [f"schema_{g}" for g in _SCHEMA_GROUPS]
     + [f"url_{g}" for g in _URL_GROUPS]
     + ["url_known", "url_depth", "url_date", "url_number", "url_slug_words", "url_home"]
+    + ["url_query", "url_page_file"]
 )
 
 
@@ -566,6 +653,8 @@ def _add_url(f: dict[str, float], url: str, signs: _Signs) -> None:
     last = re.sub(r"\.[a-z0-9]{2,5}$", "", segments[-1]) if segments else ""
     f["url_slug_words"] = len([w for w in re.split(r"[-_+\s]+", last) if w])
     f["url_home"] = float(not segments)
+    f["url_query"] = float(bool(parts.query))
+    f["url_page_file"] = float(bool(re.search(r"\.(?:s?html?|php|aspx?|jsp)$", path.lower())))
 
 
 # ------------------------------------------------------------------------------ inference
