@@ -20,6 +20,7 @@ from anthology.core.model import (
     Book,
     Chapter,
     Heading,
+    Part,
     block_xhtml,
 )
 
@@ -74,6 +75,7 @@ def _environment():
         source_line=source_line,
         long_date=long_date,
         part_label=part_label,
+        part_heading=part_heading,
         version=__version__,
     )
     return env
@@ -163,7 +165,7 @@ def epub_documents(
                 Document(
                     part.id,
                     files[part.id],
-                    f"Part {part_label(part.number)}: {part.title}",
+                    part_heading(part),
                     "part",
                     render_template("epub_body.xhtml", kind="part", part=part, **common),
                 )
@@ -289,3 +291,10 @@ def long_date(value: date) -> str:
 def part_label(number: int) -> str:
     """``One``, ``Two`` … for part numbers, digits past twenty."""
     return _NUMBER_WORDS[number - 1] if 0 < number <= len(_NUMBER_WORDS) else str(number)
+
+
+def part_heading(part: Part) -> str:
+    """``Part Two: Title`` for the contents and the document's title; ``Part Two. Title`` when
+    the title has a colon of its own ("Part Two. Trotsky: A Revolutionary Life")."""
+    separator = ". " if ":" in part.title else ": "
+    return f"Part {part_label(part.number)}{separator}{part.title}"
