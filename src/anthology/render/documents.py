@@ -233,9 +233,11 @@ def print_html(
         pages = {e.id: "000, 000" for e in book.index}
     # On paper a term's mark leads to its glossary entry (there are no popup notes).
     blocks = {
-        chapter.id: links_as_notes(
-            blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
-        )
+        chapter.id: lead_in(last_words_joined(
+            links_as_notes(
+                blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
+            )
+        ))
         for chapter in book.chapters
     }
     return render_template(
@@ -266,6 +268,60 @@ def links_as_notes(body: str) -> str:
         )
 
     return _EXTERNAL_LINK.sub(note, body)
+
+
+_PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.S)
+_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
+# Joined only when the two words together stay short enough to fit any line.
+_JOINED_AT_MOST = 18
+
+
+def last_words_joined(body: str) -> str:
+    """Paper: each paragraph's last two words joined by a no-break space, so that no paragraph
+    ends on a lone short word ("week.") when the two fit together on a line."""
+
+    def join(match: re.Match[str]) -> str:
+        tokens = _TAG_OR_TEXT.split(match.group(2))
+        text = "".join(t for t in tokens if not t.startswith("<"))
+        words = text.split()
+        if len(words) < 3 or len(words[-2]) + len(words[-1]) + 1 > _JOINED_AT_MOST:
+            return match.group(0)
+        seen_word = False  # the last space with a word after it, across inline tags
+        for i in range(len(tokens) - 1, -1, -1):
+            token = tokens[i]
+            if token.startswith("<"):
+                continue
+            for k in range(len(token) - 1, -1, -1):
+                if token[k] == " " and seen_word:
+                    tokens[i] = token[:k] + "\u00a0" + token[k + 1 :]
+                    return match.group(1) + "".join(tokens) + match.group(3)
+                seen_word = seen_word or not token[k].isspace()
+        return match.group(0)
+
+    return _PARAGRAPH.sub(join, body)
+
+
+_LEAD_IN_WORDS = 3
+
+
+def lead_in(body: str) -> str:
+    """Paper: the first words of a chapter's first paragraph in a ``lead-in`` span (set in small
+    capitals by print.css), up to three words and never across a tag or a sentence's end."""
+    match = re.match(r"\s*<p>([^<]+)", body)
+    if not match:
+        return body
+    text = match.group(1)
+    taken = re.match(r"\s*", text).end()
+    end = taken
+    for count, word in enumerate(re.finditer(r"\S+", text), 1):
+        end = word.end()
+        if count == _LEAD_IN_WORDS or re.search(r"[.,;:!?)\u2014\u2013]", word.group()):
+            break
+    end = len(text[:end].rstrip(".,;:!?)\u2014\u2013 "))
+    if end <= taken:
+        return body
+    start, end = match.start(1) + taken, match.start(1) + end
+    return f'{body[:start]}<span class="lead-in">{body[start:end]}</span>{body[end:]}'
 
 
 def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None) -> str:
