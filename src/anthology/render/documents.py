@@ -23,6 +23,7 @@ from anthology.core.model import (
     Part,
     block_xhtml,
 )
+from anthology.glossary import index_label
 
 _NUMBER_WORDS = [
     "One",
@@ -76,6 +77,8 @@ def _environment():
         long_date=long_date,
         part_label=part_label,
         part_heading=part_heading,
+        running_title=running_title,
+        glossary_heading=index_label,
         version=__version__,
     )
     return env
@@ -302,6 +305,23 @@ def last_words_joined(body: str) -> str:
 
 
 _LEAD_IN_WORDS = 3
+# A running head longer than this would wrap in the top margin of an A5 page (8.5 pt small
+# capitals over about 110 mm of measure).
+RUNNING_HEAD_CHARS = 52
+
+
+def running_title(title: str, limit: int = RUNNING_HEAD_CHARS) -> str:
+    """A chapter's running head: its title when short enough, else the title's part before a
+    dash or colon ("The Russian Revolution was worth it"), else the title cut at a word with
+    an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    head = re.split(r"\s*[\u2014:]\s*|\s+\u2013\s+", title, maxsplit=1)[0]
+    if 12 <= len(head) <= limit:
+        return head
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u2014\u2013-")
+    return cut + "\u2026"
 
 
 def lead_in(body: str) -> str:

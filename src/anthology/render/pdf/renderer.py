@@ -228,7 +228,12 @@ class PdfRenderer:
         # A fixed identifier from the content keeps rebuilds byte-identical.
         identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
         stable_document_id(document, identifier.decode())
-        document.write_pdf(out, pdf_identifier=identifier, **self._write_options())
+        document.write_pdf(
+            out,
+            pdf_identifier=identifier,
+            finisher=page_labels(first_body),
+            **self._write_options(),
+        )
         return PdfRendered(
             out,
             pages=len(document.pages),
@@ -261,6 +266,23 @@ class PdfRenderer:
             html.write_pdf(
                 out, pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode()
             )
+
+
+def page_labels(first_body: int):
+    """A WeasyPrint finisher giving the PDF ``/PageLabels`` that match the folios: lower-case
+    roman numerals for the front matter, arabic from 1 where the text starts, so that a
+    viewer's page 41 is folio 41."""
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        ranges: list = []
+        if first_body > 0:
+            ranges += [0, pydyf.Dictionary({"S": "/r"})]
+        ranges += [first_body, pydyf.Dictionary({"S": "/D", "St": 1})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(ranges)})
+
+    return finish
 
 
 def body_start(book: Book) -> str:
