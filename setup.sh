@@ -11,8 +11,9 @@ extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
 # EB Garamond (Latin and Cyrillic) is the book face, Charis SIL the fallback; HarfBuzz's
-# subsetter lets WeasyPrint embed small font subsets; poppler-utils renders pages to look at.
-debian_packages="fonts-ebgaramond fonts-ebgaramond-extra fonts-sil-charis libharfbuzz-subset0 poppler-utils"
+# subsetter lets WeasyPrint embed small font subsets; poppler-utils renders pages to look at;
+# Ghostscript's CMYK printing profile (libgs-common) is the print shop's PDF/X output intent.
+debian_packages="fonts-ebgaramond fonts-ebgaramond-extra fonts-sil-charis libharfbuzz-subset0 poppler-utils libgs-common"
 # The tests open the EPUB in epub.js inside headless Chromium (tests/reader/).
 # (Node may come from elsewhere than Debian: its packages are asked for only when npm is missing.)
 if [ -n "$extras" ]; then

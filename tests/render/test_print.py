@@ -113,11 +113,41 @@ def test_print_shop_pdf_is_pdf_x4_with_bleed_and_even_pages(tmp_path: Path) -> N
     bleed = [float(x) / MM for x in page.bleedbox]
     assert round(trim[2] - trim[0]) == 156 and round(trim[3] - trim[1]) == 234
     assert round(bleed[2] - bleed[0]) == 156 + 6
-    # WeasyPrint draws the crop and cross marks in the bleed, outside the trim box.
-    assert float(page.mediabox[2]) >= float(page.bleedbox[2])
+    # The crop and cross marks lie beyond the bleed, which is the BleedBox.
+    assert float(page.mediabox[2]) - float(page.bleedbox[2]) >= 6 * MM
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert "PDF/X-4" in xmp
     assert "/OutputIntents" in reader.trailer["/Root"]
+    assert result.outputs["pdf"].name.endswith("-print.pdf")
+    # A printing output intent (CMYK, device class prtr), not a monitor's.
+    intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
+    profile = intent["/DestOutputProfile"].get_object().get_data()
+    assert profile[12:16] == b"prtr" and profile[16:20] == b"CMYK"
+    assert all("/Annots" not in p for p in reader.pages)
+
+
+def test_the_print_shop_file_sits_beside_the_reading_pdf(edition: Path) -> None:
+    reading = run(edition, targets=("pdf",)).outputs["pdf"]
+    shop = run(edition, targets=("pdf",), print_options={"shop": True}).outputs["pdf"]
+    assert reading.name.endswith(".pdf") and shop.name == reading.name[:-4] + "-print.pdf"
+    assert reading.exists() and shop.exists()
+    assert any("/Annots" in p for p in PdfReader(reading).pages)
+
+
+def test_pdf_x_is_refused_without_a_printing_profile(edition: Path, monkeypatch) -> None:
+    from anthology.core.errors import BuildError
+    from anthology.render.pdf import renderer
+
+    monkeypatch.setattr(renderer, "SYSTEM_CMYK", edition / "no-such.icc")
+    with pytest.raises(BuildError, match="CMYK printing profile"):
+        run(edition, targets=("pdf",), print_options={"shop": True})
+    monitor = edition / "sources" / "screen.icc"
+    monitor.write_bytes(bytes(12) + b"mntrRGB " + bytes(108))
+    (edition / "sources" / "book.toml").write_text(
+        (edition / "sources" / "book.toml").read_text() + '\n[print]\nicc = "screen.icc"\n'
+    )
+    with pytest.raises(BuildError, match="not a CMYK printing one"):
+        run(edition, targets=("pdf",), print_options={"shop": True})
 
 
 def test_style_new_copies_a_look(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         variant=options.pdf_variant,
         doc_ids=frozenset(epub_doc_ids(book)),
         shop=options.shop,
+        bleed_mm=options.bleed_mm,
     )
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS

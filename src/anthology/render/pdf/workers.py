@@ -33,7 +33,8 @@ class Setup:
     roots: tuple[str, ...]  # folders the resource gate lets WeasyPrint read
     variant: str | None  # WeasyPrint's pdf_variant
     doc_ids: frozenset[str]  # the EPUB's documents, for the page map
-    shop: bool  # report images printed below 300 dpi
+    shop: bool  # report images printed below 300 dpi; bleed box, no link annotations
+    bleed_mm: float = 3.0  # the print shop's bleed
 
     @property
     def key(self) -> str:
@@ -126,6 +127,7 @@ def _render(task: _Task) -> ChunkResult:
         WarningCollector,
         anchor_pages,
         image_resolutions,
+        print_shop_finisher,
         stable_document_id,
     )
     from anthology.render.pdf.pagemap import page_places
@@ -176,7 +178,10 @@ def _render(task: _Task) -> ChunkResult:
             images=image_resolutions(document) if setup.shop else [],
         )
         stable_document_id(document, chunk.key[:32])
-        document.write_pdf(task.out, pdf_identifier=chunk.key[:32].encode(), **options)
+        finisher = print_shop_finisher(setup.bleed_mm) if setup.shop else None
+        document.write_pdf(
+            task.out, pdf_identifier=chunk.key[:32].encode(), finisher=finisher, **options
+        )
     finally:
         logger.removeHandler(collector)
     result.warnings = collector.messages
