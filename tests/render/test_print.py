@@ -183,6 +183,29 @@ def test_covers_for_the_e_reader_and_the_printer(tmp_path: Path) -> None:
     trim = [float(x) / MM for x in sheet.trimbox]
     assert round(trim[2] - trim[0], 1) == round(2 * 148 + spine, 1)
     assert round(trim[3] - trim[1]) == 210
+    # For a printer: PDF/X-4 on a CMYK printing profile, the marks beyond a 3 mm bleed, and
+    # vector lettering (no picture on the sheet).
+    cover = PdfReader(result.outputs["cover"])
+    intent = cover.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/DestOutputProfile"].get_object().get_data()[12:16] == b"prtr"
+    bleed = [float(x) / MM for x in sheet.bleedbox]
+    assert round(bleed[2] - bleed[0], 1) == round(2 * 148 + spine + 6, 1)
+    assert float(sheet.mediabox[2]) - float(sheet.bleedbox[2]) >= 6 * MM
+    assert "/XObject" not in sheet["/Resources"] or not any(
+        x.get_object().get("/Subtype") == "/Image"
+        for x in sheet["/Resources"]["/XObject"].values()
+    )
+
+
+def test_the_cover_letters_the_spine_only_when_it_is_wide_enough() -> None:
+    from anthology.render.cover import print_cover_html
+
+    book = run(ROOT, targets=()).book
+    thin = print_cover_html(book, 60, PrintOptions(), None)
+    thick = print_cover_html(book, 400, PrintOptions(), None)
+    assert "spine-text" not in thin.split("</style>")[1]
+    assert '<p class="spine-text">The Russian Revolution of 1917' in thick
+    assert book.description[:40] in thin and "Revolution in Russia" in thin
 
 
 def test_own_cover_replaces_the_generated_one(edition: Path) -> None:

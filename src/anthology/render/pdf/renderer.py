@@ -318,24 +318,39 @@ class PdfRenderer:
         return {"custom_metadata": True, "attachments": [], "pdf_variant": self.options.pdf_variant}
 
     def write_cover(self, book: Book, pages: int, out: Path) -> None:
-        """The print cover for ``book`` of ``pages`` pages (the page count sets the spine)."""
-        import tempfile
-
+        """The print cover for ``book`` of ``pages`` pages (the page count sets the spine): a
+        vector sheet with bleed and crop marks beyond it, PDF/X-4 on a CMYK printing profile
+        when there is one (a plain PDF, claiming nothing, when there is none)."""
         import weasyprint
 
-        from anthology.render.cover import accent_colour, front_cover, own_cover, print_cover_html
+        from anthology.render.cover import accent_colour, own_cover, print_cover_html
 
-        with tempfile.TemporaryDirectory(dir=out.parent) as folder:
-            front = own_cover(self.base_dir)
-            if front is None:
-                front = Path(folder) / "front.jpg"
-                front.write_bytes(front_cover(book, accent_colour(self.stylesheets)))
-            gate = ResourceGate([*self.layout_gate().roots, Path(folder)])
-            document = print_cover_html(book, pages, self.options, front.resolve().as_uri())
-            html = weasyprint.HTML(string=document, url_fetcher=gate.weasyprint_fetcher())
-            html.write_pdf(
-                out, pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode()
+        picture = own_cover(self.base_dir)
+        profile = printing_profile(self.options, self.base_dir)
+        marks_bleed = self.options.bleed_mm + MARKS_MM
+        css = f"@page {{ bleed: {marks_bleed:g}mm; marks: crop cross; }}"
+        if profile is not None:
+            css += (
+                f'\n@color-profile device-cmyk {{ src: url("{profile.as_uri()}"); '
+                "components: c, m, y, k; }"
             )
+        document = print_cover_html(
+            book,
+            pages,
+            self.options,
+            picture.resolve().as_uri() if picture else None,
+            accent_colour(self.stylesheets),
+            css,
+        )
+        roots = [*self.gate.roots, *([profile.parent] if profile else [])]
+        fetcher = ResourceGate(roots).weasyprint_fetcher()
+        html = weasyprint.HTML(string=document, url_fetcher=fetcher)
+        html.write_pdf(
+            out,
+            pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode(),
+            pdf_variant="pdf/x-4" if profile is not None else None,
+            finisher=print_shop_finisher(self.options.bleed_mm),
+        )
 
 
 def page_labels(first_body: int):
