@@ -153,28 +153,38 @@ def install_hyphenation() -> None:
 
 
 def _limit_hyphens(split):
-    state = {"rest": None, "run": 0}  # the text left after the last line, hyphens in a row
+    state = {"run": 0}  # lines ended by a hyphen in a row, across the text's inline elements
 
     def split_first_line(
         text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
     ):
         args = (text, style, context, max_width, justification_spacing)
         result = split(*args, is_line_start=is_line_start, minimum=minimum)
-        run = state["run"] if text == state["rest"] else 0
+        run = state["run"]
         if _hyphenated(text, result[2]) and style["hyphens"] == "auto":
             rest = text.encode()[result[2] :].decode("utf-8", "ignore")
-            if run >= _CONSECUTIVE or not any(c.isspace() for c in rest):
+            if run >= _CONSECUTIVE or _last_word(rest):
                 plain = style.copy()
                 plain["hyphens"] = "manual"
                 result = split(text, plain, *args[2:], is_line_start=is_line_start, minimum=minimum)
-        hyphenated = _hyphenated(text, result[2])
-        resume = result[2]
-        state["rest"] = None if resume is None else text.encode()[resume:].decode("utf-8", "ignore")
-        state["run"] = run + 1 if hyphenated else 0
+        if result[2] is not None:  # a line ends here: hyphenated, or not
+            state["run"] = run + 1 if _hyphenated(text, result[2]) else 0
         return result
 
     setattr(split_first_line, _HYPHENS_MARK, True)
     return split_first_line
+
+
+def _last_word(rest: str) -> bool:
+    """Whether what a hyphenated line leaves is a paragraph's last word: one word that ends a
+    sentence ("try."). A word left before an inline element ("Bolshe-" / "<em>vik</em>") does
+    not end one, and may be hyphenated as the same text without the element would be."""
+    return not any(c.isspace() for c in rest) and rest.rstrip("\u201d\u2019\"')]*")[-1:] in (
+        ".",
+        "!",
+        "?",
+        "\u2026",
+    )
 
 
 def _hyphenated(text: str, resume: int | None) -> bool:
