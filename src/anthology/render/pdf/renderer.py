@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -139,6 +140,8 @@ class PdfRenderer:
     cache_dir: Path | None = None
     split_from_words: int = SPLIT_FROM_WORDS
     chunk_chars: int = 0
+    # Told (parts laid out, parts) as a long book's parts are ready; the build sets it.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
     @property
     def suffix(self) -> str:
