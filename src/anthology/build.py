@@ -287,6 +287,8 @@ def render_print(renderer, book: Book, edition: Edition, outputs: Outputs, repor
     """The print edition (when asked for), its cover, and its page map kept for the EPUB."""
     if renderer is None:
         return None
+    if hasattr(renderer, "progress") and hasattr(report, "counter"):
+        renderer = replace(renderer, progress=report.counter(renderer.name, "parts"))
     rendered = renderer.render(book, outputs.temp(renderer.name))
     if rendered.page_starts:
         from anthology.render.pdf import pagemap

@@ -29,6 +29,11 @@ class Reporter:
     def decision(self, message: str) -> None:
         """What a rule decided (shown with --verbose)."""
 
+    def counter(self, label: str, noun: str) -> Callable[[int, int], None]:
+        """A function told (done, total) as a long step advances (a bar, where the CLI shows
+        one): "pdf 3/12 parts"."""
+        return lambda done, total: None
+
 
 def as_reporter(report: Reporter | Callable[[str], None]) -> Reporter:
     """``report`` as a ``Reporter``: a function is called with each stage line."""

@@ -73,7 +73,8 @@ def destination(
         return root / "build" / f"{slug}{suffix}"
     lowered = output.name.lower()
     if lowered.endswith((".epub", ".pdf", ".azw3")):
-        if count > 1 or not lowered.endswith(suffix):
+        # A file name of one's own may drop the print shop's "-print" (book.pdf).
+        if count > 1 or not lowered.endswith(suffix.removeprefix("-print")):
             raise BuildError(
                 f"--output {output} names a {output.suffix} file; "
                 + (

@@ -100,7 +100,7 @@ def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 def test_pdf_bookmarks_for_every_part_and_chapter(built) -> None:
     book = built["book"]
     outline = _outline(PdfReader(built["pdf"]))
-    levels = {(level, re.sub(r"^Part [IVX]+: ", "", title)) for level, title, _ in outline}
+    levels = {(level, re.sub(r"^Part [IVX]+\. ", "", title)) for level, title, _ in outline}
     for part in book.parts:
         assert (1, part.title) in levels
         for chapter in part.chapters:

@@ -23,11 +23,13 @@ CHUNK_CHARS = 20_000  # a few chapters to a chunk
 EPOCH = "1700000000"
 
 
-def _render(root: Path, out: Path, *, parts: bool, jobs: int = 1, shop: bool = False):
+def _render(
+    root: Path, out: Path, *, parts: bool, jobs: int = 1, shop: bool = False, progress=None
+):
     edition, book = prepare(root)
     if shop:
         edition = replace(edition, print=replace(edition.print, shop=True))
-    renderer = renderer_for("pdf", edition, "", jobs)
+    renderer = replace(renderer_for("pdf", edition, "", jobs), progress=progress)
     if parts:
         renderer = replace(renderer, split_from_words=0, chunk_chars=CHUNK_CHARS)
     else:
@@ -256,6 +258,16 @@ def test_print_shop_parts_end_on_an_even_page(books, tmp_path, monkeypatch):
     assert _page_texts(tmp_path / "parts.pdf") == _page_texts(tmp_path / "whole.pdf")
     with pikepdf.open(tmp_path / "parts.pdf") as pdf:
         assert "/OutputIntents" in pdf.Root
+
+
+def test_a_book_laid_out_in_parts_tells_how_many_are_done(books, tmp_path):
+    root = tmp_path / "edition"
+    shutil.copytree(books["root"] / "sources", root / "sources")
+    told: list[tuple[int, int]] = []
+    _render(root, tmp_path / "parts.pdf", parts=True, progress=lambda *p: told.append(p))
+    total = told[-1][1]
+    assert total > 1 and told[-1] == (total, total)
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
 
 
 # ------------------------------------------------------------------------------ splitting

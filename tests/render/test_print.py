@@ -113,11 +113,41 @@ def test_print_shop_pdf_is_pdf_x4_with_bleed_and_even_pages(tmp_path: Path) -> N
     bleed = [float(x) / MM for x in page.bleedbox]
     assert round(trim[2] - trim[0]) == 156 and round(trim[3] - trim[1]) == 234
     assert round(bleed[2] - bleed[0]) == 156 + 6
-    # WeasyPrint draws the crop and cross marks in the bleed, outside the trim box.
-    assert float(page.mediabox[2]) >= float(page.bleedbox[2])
+    # The crop and cross marks lie beyond the bleed, which is the BleedBox.
+    assert float(page.mediabox[2]) - float(page.bleedbox[2]) >= 6 * MM
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert "PDF/X-4" in xmp
     assert "/OutputIntents" in reader.trailer["/Root"]
+    assert result.outputs["pdf"].name.endswith("-print.pdf")
+    # A printing output intent (CMYK, device class prtr), not a monitor's.
+    intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
+    profile = intent["/DestOutputProfile"].get_object().get_data()
+    assert profile[12:16] == b"prtr" and profile[16:20] == b"CMYK"
+    assert all("/Annots" not in p for p in reader.pages)
+
+
+def test_the_print_shop_file_sits_beside_the_reading_pdf(edition: Path) -> None:
+    reading = run(edition, targets=("pdf",)).outputs["pdf"]
+    shop = run(edition, targets=("pdf",), print_options={"shop": True}).outputs["pdf"]
+    assert reading.name.endswith(".pdf") and shop.name == reading.name[:-4] + "-print.pdf"
+    assert reading.exists() and shop.exists()
+    assert any("/Annots" in p for p in PdfReader(reading).pages)
+
+
+def test_pdf_x_is_refused_without_a_printing_profile(edition: Path, monkeypatch) -> None:
+    from anthology.core.errors import BuildError
+    from anthology.render.pdf import renderer
+
+    monkeypatch.setattr(renderer, "SYSTEM_CMYK", edition / "no-such.icc")
+    with pytest.raises(BuildError, match="CMYK printing profile"):
+        run(edition, targets=("pdf",), print_options={"shop": True})
+    monitor = edition / "sources" / "screen.icc"
+    monitor.write_bytes(bytes(12) + b"mntrRGB " + bytes(108))
+    (edition / "sources" / "book.toml").write_text(
+        (edition / "sources" / "book.toml").read_text() + '\n[print]\nicc = "screen.icc"\n'
+    )
+    with pytest.raises(BuildError, match="not a CMYK printing one"):
+        run(edition, targets=("pdf",), print_options={"shop": True})
 
 
 def test_style_new_copies_a_look(tmp_path: Path) -> None:
@@ -153,6 +183,29 @@ def test_covers_for_the_e_reader_and_the_printer(tmp_path: Path) -> None:
     trim = [float(x) / MM for x in sheet.trimbox]
     assert round(trim[2] - trim[0], 1) == round(2 * 148 + spine, 1)
     assert round(trim[3] - trim[1]) == 210
+    # For a printer: PDF/X-4 on a CMYK printing profile, the marks beyond a 3 mm bleed, and
+    # vector lettering (no picture on the sheet).
+    cover = PdfReader(result.outputs["cover"])
+    intent = cover.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/DestOutputProfile"].get_object().get_data()[12:16] == b"prtr"
+    bleed = [float(x) / MM for x in sheet.bleedbox]
+    assert round(bleed[2] - bleed[0], 1) == round(2 * 148 + spine + 6, 1)
+    assert float(sheet.mediabox[2]) - float(sheet.bleedbox[2]) >= 6 * MM
+    assert "/XObject" not in sheet["/Resources"] or not any(
+        x.get_object().get("/Subtype") == "/Image"
+        for x in sheet["/Resources"]["/XObject"].values()
+    )
+
+
+def test_the_cover_letters_the_spine_only_when_it_is_wide_enough() -> None:
+    from anthology.render.cover import print_cover_html
+
+    book = run(ROOT, targets=()).book
+    thin = print_cover_html(book, 60, PrintOptions(), None)
+    thick = print_cover_html(book, 400, PrintOptions(), None)
+    assert "spine-text" not in thin.split("</style>")[1]
+    assert '<p class="spine-text">The Russian Revolution of 1917' in thick
+    assert book.description[:40] in thin and "Revolution in Russia" in thin
 
 
 def test_own_cover_replaces_the_generated_one(edition: Path) -> None:

@@ -28,7 +28,8 @@ def pdf(options: BuildOptions) -> None:
     """Build the print PDF edition (build/<title>.pdf).
 
     The reading PDF is tagged PDF/UA-1 (screen readers, reflow); --print-shop makes the file a
-    printer asks for: 3 mm bleed, crop and registration marks, PDF/X-4, an even page count.
+    printer asks for, build/<title>-print.pdf beside it: 3 mm bleed, crop and registration
+    marks beyond it, PDF/X-4 with a CMYK printing profile, no links, an even page count.
 
     \b
     Examples:

@@ -56,12 +56,62 @@ class CliReporter:
         if not self.bars or total < 20:
             yield from items
             return
-        with click.progressbar(items, length=total, label=f"{label:<6}", file=sys.stderr) as bar:
-            yield from bar
+        with _bar(total, label) as bar:
+            for item in items:
+                yield item
+                _advance(bar, bar.pos + 1)
+
+    def counter(self, label: str, noun: str):
+        """(done, total) on a bar on a terminal: "pdf 3/12 parts"; nothing elsewhere."""
+        state: dict = {}
+
+        def tell(done: int, total: int) -> None:
+            if not self.bars or total < 2:
+                return
+            if "bar" not in state:
+                state["bar"] = _bar(total, label, f"{{}}/{total} {noun}")
+                state["bar"].__enter__()
+            _advance(state["bar"], done)
+            if done >= total:
+                state.pop("bar").__exit__(None, None, None)
+
+        return tell
 
     def decision(self, message: str) -> None:
         if self.verbose:
             click.echo(f"  {message}")
+
+
+# No estimate of the time left until a rate is known: so many items done, so long after the
+# start (click's own bar guesses from the first second, when workers are still starting).
+_RATE_AFTER_ITEMS = 5
+_RATE_AFTER_SECONDS = 2.0
+
+
+def _bar(total: int, label: str, info: str = ""):
+    bar = click.progressbar(
+        length=total, label=f"{label:<6}", file=sys.stderr, show_eta=False, show_pos=not info
+    )
+    bar.info = info
+    return bar
+
+
+def _advance(bar, done: int) -> None:
+    """Move ``bar`` to ``done``; switch its estimate on once a rate is known."""
+    import time
+
+    bar.update(done - bar.pos)
+    if bar.info:
+        bar.item_show_func = lambda _item: bar.info.format(done)
+    if (
+        not bar.show_eta
+        and done >= _RATE_AFTER_ITEMS
+        and time.time() - bar.start >= _RATE_AFTER_SECONDS
+    ):
+        # From here, the rate of the items done so far (click's step average from them).
+        bar.avg = [(time.time() - bar.start) / done]
+        bar.show_eta = True
+
 
 
 def show_diagnostics(diagnostics: list) -> None:

@@ -44,7 +44,7 @@ BOOK_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "style": (str, "The look to use from styles/ (a folder name)."),
     "parts": (list, "The themed parts, in reading order ([[parts]] tables)."),
     "index": (dict, "The back-of-book index: [index] extra = [names and terms to index]."),
-    "print": (dict, "The print edition: [print] page, shop, bleed, variant, paper."),
+    "print": (dict, "The print edition: [print] page, shop, bleed, variant, paper, icc."),
     "limits": (dict, "What one page or image may cost: [limits] page_size, depth, …"),
     "labels": (dict, "The book's own words in place of its language's: [labels] contents = …"),
     "fetch": (dict, "How compile fetch introduces itself: [fetch] contact."),
@@ -59,6 +59,7 @@ PRINT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "variant": (str, f"PDF variant: {', '.join(PDF_VARIANTS)} (default pdf/ua-1)."),
     "paper": ((str, int, float), 'Paper for the cover spine: "80gsm" or a thickness in mm.'),
     "cover": (bool, "true to write the print cover (back, spine, front) beside the PDF."),
+    "icc": (str, "The printer's CMYK profile (an .icc file beside book.toml) for PDF/X."),
 }
 LIMIT_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "page_size": ((int, str), 'Largest page, such as "50 MB" (or a number of bytes).'),
@@ -379,6 +380,8 @@ def _print_options(problems: Problems, table: object) -> PrintOptions:
             )
         else:
             options = replace(options, variant=variant.lower())
+    if isinstance(table.get("icc"), str) and table["icc"].strip():
+        options = replace(options, icc=table["icc"].strip())
     paper = table.get("paper")
     if paper is not None and not isinstance(paper, bool):
         if paper_thickness_mm(paper) is None:

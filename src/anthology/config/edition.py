@@ -43,6 +43,7 @@ class PrintOptions:
     variant: str = ""  # "" picks pdf/ua-1, or pdf/x-4 for the print shop
     paper: str = "80gsm"  # for the cover's spine: a paper weight or a thickness in mm
     cover: bool = False  # also write the print cover (back, spine, front) as <slug>-cover.pdf
+    icc: str = ""  # the printer's CMYK profile, relative to sources/ ("" : the system's)
 
     @property
     def pdf_variant(self) -> str | None:

@@ -112,27 +112,102 @@ def spine_mm(pages: int, options: PrintOptions) -> float:
     return round(math.ceil(pages / 2) * leaf, 1)
 
 
-def print_cover_html(book: Book, pages: int, options: PrintOptions, front_uri: str) -> str:
-    """One-sheet print cover: back | spine | front, with bleed and crop marks."""
+# A spine narrower than this carries no text: a printer cannot hold lettering on it.
+SPINE_TEXT_FROM_MM = 6.0
+_PAPER = "#f4efe6"  # the lettering on the accent colour
+
+
+def print_cover_html(
+    book: Book,
+    pages: int,
+    options: PrintOptions,
+    front_uri: str | None,
+    accent: str = "#7a1f1f",
+    page_css: str = "",
+) -> str:
+    """One-sheet print cover laid out for the trim and the spine: back | spine | front.
+
+    Vector throughout unless the editor gave a cover picture (``front_uri``): the accent
+    colour fills the whole sheet and its bleed (the crop marks stay on white beyond it), so
+    no colour break has to meet the spine's
+    folds; the front has the title, subtitle and editor; the spine has the title and editor
+    only when it is at least ``SPINE_TEXT_FROM_MM`` wide; the back has the description and
+    the sources. ``page_css`` adds the page's bleed, marks and output profile.
+    """
     import html
 
     width, height = options.size_mm
     spine = spine_mm(pages, options)
     sheet = 2 * width + spine
+    bleed = options.bleed_mm
     title = html.escape(book.title)
+    subtitle = html.escape(book.subtitle)
+    editor = html.escape(book.editor)
     description = html.escape(book.description)
+    sources = "".join(
+        f"<li><i>{html.escape(c.article.title)}</i>"
+        + (f", {html.escape(c.article.byline)}" if c.article.byline else "")
+        + (f" ({html.escape(c.article.publication)})" if c.article.publication else "")
+        + "</li>"
+        for c in book.chapters
+    )
+    spine_text = (
+        f'<p class="spine-text">{title}'
+        + (f'<span class="spine-editor">{editor}</span>' if editor else "")
+        + "</p>"
+        if spine >= SPINE_TEXT_FROM_MM
+        else ""
+    )
+    if front_uri:
+        # The picture reaches into the bleed on the three outer sides.
+        front = (
+            f'<div class="front picture" role="img" aria-label="{title}" style="background: '
+            f'url(&quot;{front_uri}&quot;) center / cover no-repeat"></div>'
+        )
+    else:
+        front = (
+            '<div class="front"><div class="frame">'
+            f'<h1 class="title">{title}</h1>'
+            + (f'<p class="subtitle">{subtitle}</p>' if subtitle else "")
+            + (f'<p class="editor">{editor}</p>' if editor else "")
+            + "</div></div>"
+        )
+    size = max(9.0, min(12.0, width / 14))
     return f"""<!DOCTYPE html><html lang="{book.language}"><head><meta charset="utf-8"/>
 <title>{title}: cover</title><style>
-@page {{ size: {sheet}mm {height}mm; margin: 0; bleed: {options.bleed_mm}mm; marks: crop; }}
-body {{ margin: 0; font-family: "EB Garamond 12", "EB Garamond", serif; }}
-.sheet {{ display: flex; width: {sheet}mm; height: {height}mm; }}
-.back {{ width: {width}mm; padding: 25mm 18mm; box-sizing: border-box; font-size: 11pt; }}
-.spine {{ width: {spine}mm; position: relative; overflow: hidden; }}
-.spine p {{ position: absolute; top: 50%; left: 50%; white-space: nowrap; margin: 0;
-  transform: translate(-50%, -50%) rotate(90deg); font-size: {min(12, spine * 2.2):.1f}pt; }}
-.front {{ width: {width}mm; background: url("{front_uri}") center / cover no-repeat; }}
+@page {{ size: {sheet:g}mm {height:g}mm; margin: 0; }}
+{page_css}
+html {{ font-family: "EB Garamond 12", "EB Garamond", "Charis SIL", serif; color: {_PAPER};
+  font-size: {size:.1f}pt; line-height: 1.35; }}
+body {{ margin: 0; }}
+.sheet {{ position: relative; width: {sheet:g}mm; height: {height:g}mm; }}
+.ground {{ position: absolute; top: -{bleed:g}mm; left: -{bleed:g}mm; background: {accent};
+  width: {sheet + 2 * bleed:g}mm; height: {height + 2 * bleed:g}mm; }}
+.back, .spine, .front {{ position: absolute; top: 0; height: {height:g}mm;
+  box-sizing: border-box; }}
+.back {{ left: 0; width: {width:g}mm; padding: {height * 0.12:.1f}mm {width * 0.13:.1f}mm; }}
+.back p {{ margin: 0 0 1.2em; font-size: 1.15em; }}
+.back h2 {{ font-size: 0.85em; font-weight: normal; font-variant: small-caps;
+  letter-spacing: 0.08em; margin: 2em 0 0.5em; }}
+.back ol {{ margin: 0; padding: 0 0 0 1.2em; font-size: 0.9em; }}
+.back li {{ margin: 0 0 0.35em; }}
+.spine {{ left: {width:g}mm; width: {spine:g}mm; }}
+.spine-text {{ position: absolute; top: 50%; left: 50%; margin: 0; white-space: nowrap;
+  transform: translate(-50%, -50%) rotate(90deg); font-size: {min(11.0, spine * 1.6):.1f}pt;
+  letter-spacing: 0.04em; }}
+.spine-editor {{ margin-left: 2em; font-variant: small-caps; }}
+.front {{ left: {width + spine:g}mm; width: {width:g}mm; padding: {width * 0.07:.1f}mm; }}
+.front.picture {{ top: -{bleed:g}mm; width: {width + bleed:g}mm;
+  height: {height + 2 * bleed:g}mm; }}
+.frame {{ height: 100%; box-sizing: border-box; border: 0.8mm solid {_PAPER};
+  padding: {height * 0.2:.1f}mm {width * 0.08:.1f}mm 0; text-align: center; position: relative; }}
+.title {{ font-size: {width / 5.2:.1f}pt; font-weight: normal; line-height: 1.15; margin: 0; }}
+.subtitle {{ font-style: italic; font-size: 1.45em; margin: 1.2em 0 0; }}
+.editor {{ position: absolute; left: 0; right: 0; bottom: {height * 0.1:.1f}mm; margin: 0;
+  font-variant: small-caps; letter-spacing: 0.08em; font-size: 1.3em; }}
 </style></head><body><div class="sheet">
-<div class="back"><p>{description}</p></div>
-<div class="spine"><p>{title}</p></div>
-<div class="front" role="img" aria-label="{title}"></div>
+<div class="ground"></div>
+<div class="back"><p>{description}</p><h2>The articles</h2><ol>{sources}</ol></div>
+<div class="spine">{spine_text}</div>
+{front}
 </div></body></html>"""

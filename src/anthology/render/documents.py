@@ -7,6 +7,7 @@ HTML. Links are written through ``href(target, anchor)``, which each medium supp
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,10 +21,12 @@ from anthology.core.model import (
     Book,
     Chapter,
     Heading,
+    Part,
     block_fragments,
     block_xhtml,
 )
 from anthology.core.text import language_direction, strip_tags, text_direction
+from anthology.glossary import index_label
 from anthology.render.labels import Labels
 from anthology.render.printing import for_print
 
@@ -58,6 +61,9 @@ def _environment():
         long_date=long_date,
         chapter_attributes=chapter_attributes,
         isolated=isolated,
+        part_heading=part_heading,
+        running_title=running_title,
+        glossary_heading=index_label,
         version=__version__,
     )
     return env
@@ -154,7 +160,7 @@ def epub_documents(
                 Document(
                     part.id,
                     files[part.id],
-                    f"{t.part(part.number)}: {part.title}",
+                    part_heading(part, t),
                     "part",
                     render_template("epub_body.xhtml", kind="part", part=part, **common),
                 )
@@ -226,8 +232,12 @@ def print_html(
     # On paper a term's mark leads to its glossary entry (there are no popup notes); links,
     # code, formulas and citation numbers are set for paper (printing.py).
     blocks = {
-        chapter.id: for_print(
-            blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
+        chapter.id: lead_in(
+            last_words_joined(
+                for_print(
+                    blocks_html(chapter, image_href).replace(f'href="#n-{chapter.id}-', 'href="#')
+                )
+            )
         )
         for chapter in book.chapters
     }
@@ -244,6 +254,77 @@ def print_html(
         book_dir=book_direction(book),
         **apparatus(book),
     )
+
+
+_PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.S)
+_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
+# Joined only when the two words together stay short enough to fit any line.
+_JOINED_AT_MOST = 18
+
+
+def last_words_joined(body: str) -> str:
+    """Paper: each paragraph's last two words joined by a no-break space, so that no paragraph
+    ends on a lone short word ("week.") when the two fit together on a line."""
+
+    def join(match: re.Match[str]) -> str:
+        tokens = _TAG_OR_TEXT.split(match.group(2))
+        text = "".join(t for t in tokens if not t.startswith("<"))
+        words = text.split()
+        if len(words) < 3 or len(words[-2]) + len(words[-1]) + 1 > _JOINED_AT_MOST:
+            return match.group(0)
+        seen_word = False  # the last space with a word after it, across inline tags
+        for i in range(len(tokens) - 1, -1, -1):
+            token = tokens[i]
+            if token.startswith("<"):
+                continue
+            for k in range(len(token) - 1, -1, -1):
+                if token[k] == " " and seen_word:
+                    tokens[i] = token[:k] + "\u00a0" + token[k + 1 :]
+                    return match.group(1) + "".join(tokens) + match.group(3)
+                seen_word = seen_word or not token[k].isspace()
+        return match.group(0)
+
+    return _PARAGRAPH.sub(join, body)
+
+
+_LEAD_IN_WORDS = 3
+# A running head longer than this would wrap in the top margin of an A5 page (8.5 pt small
+# capitals over about 110 mm of measure).
+RUNNING_HEAD_CHARS = 52
+
+
+def running_title(title: str, limit: int = RUNNING_HEAD_CHARS) -> str:
+    """A chapter's running head: its title when short enough, else the title's part before a
+    dash or colon ("The Russian Revolution was worth it"), else the title cut at a word with
+    an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    head = re.split(r"\s*[\u2014:]\s*|\s+\u2013\s+", title, maxsplit=1)[0]
+    if 12 <= len(head) <= limit:
+        return head
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u2014\u2013-")
+    return cut + "\u2026"
+
+
+def lead_in(body: str) -> str:
+    """Paper: the first words of a chapter's first paragraph in a ``lead-in`` span (set in small
+    capitals by print.css), up to three words and never across a tag or a sentence's end."""
+    match = re.match(r"\s*<p>([^<]+)", body)
+    if not match:
+        return body
+    text = match.group(1)
+    taken = re.match(r"\s*", text).end()
+    end = taken
+    for count, word in enumerate(re.finditer(r"\S+", text), 1):
+        end = word.end()
+        if count == _LEAD_IN_WORDS or re.search(r"[.,;:!?)\u2014\u2013]", word.group()):
+            break
+    end = len(text[:end].rstrip(".,;:!?)\u2014\u2013 "))
+    if end <= taken:
+        return body
+    start, end = match.start(1) + taken, match.start(1) + end
+    return f'{body[:start]}<span class="lead-in">{body[start:end]}</span>{body[end:]}'
 
 
 def blocks_html(chapter: Chapter, image_href: Callable[[str], str] | None = None) -> str:
@@ -344,3 +425,10 @@ def _babel_date(value: date, language: str) -> str:
         except (ValueError, UnknownLocaleError):
             return long_date(value, "en")
     return format_date(value, format="long", locale=locale)
+
+
+def part_heading(part: Part, t: Labels) -> str:
+    """``Part Two: Title`` for the contents and the document's title; ``Part Two. Title`` when
+    the title has a colon of its own ("Part Two. Trotsky: A Revolutionary Life")."""
+    separator = ". " if ":" in part.title else ": "
+    return f"{t.part(part.number)}{separator}{part.title}"

@@ -148,3 +148,26 @@ def image_resolutions(document) -> list[tuple[int, str, float]]:
                 seen.add(name)
                 found.append((index, name, dpi))
     return found
+
+
+def print_shop_finisher(bleed_mm: float):
+    """A WeasyPrint finisher for the print shop: each page's BleedBox set to the bleed (the
+    crop marks lie beyond it), and no link annotations (paper cannot click; PDF/X preflight
+    flags them)."""
+    bleed = bleed_mm * 72 / 25.4
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        for obj in pdf.objects:
+            if not isinstance(obj, dict) or obj.get("Type") != "/Page":
+                continue
+            obj.pop("Annots", None)
+            trim = obj.get("TrimBox")
+            if trim is not None:
+                left, top, right, bottom = (float(v) for v in trim)
+                obj["BleedBox"] = pydyf.Array(
+                    [left - bleed, top - bleed, right + bleed, bottom + bleed]
+                )
+
+    return finish

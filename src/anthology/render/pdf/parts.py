@@ -62,6 +62,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         variant=options.pdf_variant,
         doc_ids=frozenset(epub_doc_ids(book)),
         shop=options.shop,
+        bleed_mm=options.bleed_mm,
     )
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS
@@ -72,7 +73,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
 
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".parts-") as scratch:
         cache = PartCache(renderer.cache_dir or Path(scratch))
-        results = _lay_out_all(book, chunks, setup, cache, renderer.workers)
+        results = _lay_out_all(book, chunks, setup, cache, renderer.workers, renderer.progress)
         starts = _first_pages(results)
         joined = _join(results, starts, out)
         if renderer.cache_dir is not None:
@@ -98,13 +99,14 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
     )
 
 
-def _lay_out_all(book: Book, chunks, setup: Setup, cache: PartCache, jobs: int):
+def _lay_out_all(book: Book, chunks, setup: Setup, cache: PartCache, jobs: int, progress=None):
     """The chunks laid out: the body first, then the back matter, the front matter last.
 
     The back matter needs the body's pages (the glossary's and index's references); the
     front matter needs every section's first folio (the contents).
     """
-    laid_out = render_body([c for c in chunks() if c.kind == "body"], setup, cache, jobs)
+    body = [c for c in chunks() if c.kind == "body"]
+    laid_out = render_body(body, setup, cache, jobs, progress)
     folio_of: dict[str, int] = {}
     for result in laid_out:
         for anchor, index in result.anchors.items():

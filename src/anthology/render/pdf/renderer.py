@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -24,6 +25,7 @@ from anthology.render.pdf.document import (
     WarningCollector,
     anchor_pages,
     image_resolutions,
+    print_shop_finisher,
     references,
     render_warnings,
     resolution_warnings,
@@ -41,7 +43,7 @@ _WORDS_PER_A5_PAGE = 330
 SPLIT_FROM_WORDS = 40_000
 
 
-def page_css(options: PrintOptions, words: int) -> str:
+def page_css(options: PrintOptions, words: int, profile: Path | None = None) -> str:
     """The generated layer: trim size, margins scaled to it, a gutter that grows with the book.
 
     Binders need more inner margin the thicker the book: 2 mm more for every hundred pages
@@ -66,21 +68,52 @@ def page_css(options: PrintOptions, words: int) -> str:
         f"html {{ font-size: {font_size:.2f}pt; }}",
     ]
     if options.shop:
-        css.append(f"@page {{ bleed: {options.bleed_mm}mm; marks: crop cross; }}")
-        # PDF/X needs an output intent. Without a printer's CMYK profile (a look can declare
-        # one as "@color-profile device-cmyk { src: url(…) }"), the colours are declared sRGB.
-        css.append(
-            f'@color-profile --output-intent {{ src: url("{srgb_profile().as_uri()}"); '
-            "components: r, g, b; }"
-        )
+        # WeasyPrint draws crop marks in the outer half of the CSS bleed; the CSS bleed is
+        # therefore the bleed plus room for the marks, and the PDF's BleedBox is set back to
+        # the bleed itself when the file is written (``print_shop_finisher``): the marks sit
+        # outside the bleed.
+        marks_bleed = options.bleed_mm + MARKS_MM
+        css.append(f"@page {{ bleed: {marks_bleed:g}mm; marks: crop cross; }}")
+        # PDF/X needs a printing (CMYK) output intent: the printer's, or the system's.
+        if profile is not None:
+            css.append(
+                f'@color-profile device-cmyk {{ src: url("{profile.as_uri()}"); '
+                "components: c, m, y, k; }"
+            )
     return "\n".join(css) + "\n"
 
 
-def srgb_profile() -> Path:
-    """The sRGB ICC profile WeasyPrint ships (used as the PDF/X output intent)."""
-    from importlib.resources import files
+# Room for the crop marks beyond the bleed (they take its outer half: 6 mm of marks that stop
+# 3 mm short of the bleed's edge).
+MARKS_MM = 9.0
+# Ghostscript's CMYK printing profile, in Debian's libgs-common.
+SYSTEM_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
-    return Path(str(files("weasyprint") / "pdf" / "sRGB2014.icc"))
+
+def icc_class(path: Path) -> tuple[str, str]:
+    """(device class, colour space) of an ICC profile: ("prtr", "CMYK") for a printing one."""
+    with open(path, "rb") as file:
+        header = file.read(20)
+    return header[12:16].decode("latin-1").strip(), header[16:20].decode("latin-1").strip()
+
+
+def printing_profile(options: PrintOptions, base_dir: Path) -> Path | None:
+    """The CMYK profile for the print shop's output intent: ``[print] icc`` (relative to the
+    sources folder), else the system's (Ghostscript's), else None."""
+    if options.icc:
+        path = (base_dir / options.icc).resolve()
+        if not path.is_file():
+            raise BuildError(f"[print] icc: no such profile: {options.icc}", base_dir)
+        if icc_class(path) != ("prtr", "CMYK"):
+            kind = "/".join(icc_class(path))
+            raise BuildError(
+                f"[print] icc: {options.icc} is a {kind} profile, not a CMYK printing one "
+                "(class prtr), which PDF/X needs",
+                base_dir,
+            )
+        return path
+    return SYSTEM_CMYK if SYSTEM_CMYK.is_file() else None
+
 
 
 @dataclass(frozen=True)
@@ -99,7 +132,6 @@ class PdfRenderer:
     """
 
     name: ClassVar[str] = "pdf"
-    suffix: ClassVar[str] = ".pdf"
 
     stylesheets: list[Stylesheet]
     gate: ResourceGate
@@ -109,6 +141,33 @@ class PdfRenderer:
     cache_dir: Path | None = None
     split_from_words: int = SPLIT_FROM_WORDS
     chunk_chars: int = 0
+    # Told (parts laid out, parts) as a long book's parts are ready; the build sets it.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+
+    @property
+    def suffix(self) -> str:
+        """The print shop's file is its own, ``<slug>-print.pdf``: the reading PDF stays."""
+        return "-print.pdf" if self.options.shop else ".pdf"
+
+    def output_profile(self) -> Path | None:
+        """The CMYK profile of the print shop's output intent (None: not the print shop, or a
+        look declares its own ``@color-profile device-cmyk``).
+
+        Raises ``BuildError`` for a PDF/X file without any printing profile: the file would
+        claim an output condition it does not have."""
+        if not self.options.shop:
+            return None
+        profile = printing_profile(self.options, self.base_dir)
+        declared = any("@color-profile device-cmyk" in sheet.text for sheet in self.stylesheets)
+        variant = self.options.pdf_variant or ""
+        if profile is None and not declared and variant.startswith("pdf/x"):
+            raise BuildError(
+                f"{variant.upper()} needs a CMYK printing profile: name the printer's in "
+                "book.toml ([print] icc = \"fogra39.icc\"), install Ghostscript's "
+                f"({SYSTEM_CMYK}, Debian package libgs-common), or build with "
+                "--pdf-variant none"
+            )
+        return profile
 
     @property
     def workers(self) -> int:
@@ -121,8 +180,9 @@ class PdfRenderer:
 
     def layout_gate(self) -> ResourceGate:
         """What WeasyPrint may read while laying out: the print shop's profile too."""
-        if self.options.shop:
-            return ResourceGate([*self.gate.roots, srgb_profile().parent])
+        profile = self.output_profile()
+        if profile is not None:
+            return ResourceGate([*self.gate.roots, profile.parent])
         return self.gate
 
     def layout_key(self, book: Book) -> str:
@@ -134,7 +194,7 @@ class PdfRenderer:
             version("weasyprint"),
             # The build's timestamp is in the HTML's metadata, not on any page.
             print_html(book, FONTS, image_href=self.image_href).replace(book.modified, ""),
-            page_css(self.options, words),
+            page_css(self.options, words, self.output_profile()),
             "in parts" if self.in_parts(book) else "whole",
             *(sheet.text for sheet in self.stylesheets),
         )
@@ -150,7 +210,7 @@ class PdfRenderer:
             (i + 1 for i, s in enumerate(self.stylesheets) if s.uid == "default-print"),
             len(layers),
         )
-        layers.insert(position, (page_css(self.options, words), None))
+        layers.insert(position, (page_css(self.options, words, self.output_profile()), None))
         return layers
 
     def in_parts(self, book: Book) -> bool:
@@ -229,7 +289,12 @@ class PdfRenderer:
         # A fixed identifier from the content keeps rebuilds byte-identical.
         identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
         stable_document_id(document, identifier.decode())
-        document.write_pdf(out, pdf_identifier=identifier, **self._write_options())
+        document.write_pdf(
+            out,
+            pdf_identifier=identifier,
+            finisher=self.finisher(first_body),
+            **self._write_options(),
+        )
         return PdfRendered(
             out,
             pages=len(document.pages),
@@ -240,28 +305,73 @@ class PdfRenderer:
             ),
         )
 
+    def finisher(self, first_body: int):
+        """What is done to the PDF before it is written: page labels; for the print shop, the
+        bleed box and no link annotations."""
+        labels = page_labels(first_body)
+        shop = print_shop_finisher(self.options.bleed_mm) if self.options.shop else None
+
+        def finish(document, pdf) -> None:
+            labels(document, pdf)
+            if shop is not None:
+                shop(document, pdf)
+
+        return finish
+
     def _write_options(self) -> dict:
         return {"custom_metadata": True, "attachments": [], "pdf_variant": self.options.pdf_variant}
 
     def write_cover(self, book: Book, pages: int, out: Path) -> None:
-        """The print cover for ``book`` of ``pages`` pages (the page count sets the spine)."""
-        import tempfile
-
+        """The print cover for ``book`` of ``pages`` pages (the page count sets the spine): a
+        vector sheet with bleed and crop marks beyond it, PDF/X-4 on a CMYK printing profile
+        when there is one (a plain PDF, claiming nothing, when there is none)."""
         import weasyprint
 
-        from anthology.render.cover import accent_colour, front_cover, own_cover, print_cover_html
+        from anthology.render.cover import accent_colour, own_cover, print_cover_html
 
-        with tempfile.TemporaryDirectory(dir=out.parent) as folder:
-            front = own_cover(self.base_dir)
-            if front is None:
-                front = Path(folder) / "front.jpg"
-                front.write_bytes(front_cover(book, accent_colour(self.stylesheets)))
-            gate = ResourceGate([*self.layout_gate().roots, Path(folder)])
-            document = print_cover_html(book, pages, self.options, front.resolve().as_uri())
-            html = weasyprint.HTML(string=document, url_fetcher=gate.weasyprint_fetcher())
-            html.write_pdf(
-                out, pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode()
+        picture = own_cover(self.base_dir)
+        profile = printing_profile(self.options, self.base_dir)
+        marks_bleed = self.options.bleed_mm + MARKS_MM
+        css = f"@page {{ bleed: {marks_bleed:g}mm; marks: crop cross; }}"
+        if profile is not None:
+            css += (
+                f'\n@color-profile device-cmyk {{ src: url("{profile.as_uri()}"); '
+                "components: c, m, y, k; }"
             )
+        document = print_cover_html(
+            book,
+            pages,
+            self.options,
+            picture.resolve().as_uri() if picture else None,
+            accent_colour(self.stylesheets),
+            css,
+        )
+        roots = [*self.gate.roots, *([profile.parent] if profile else [])]
+        fetcher = ResourceGate(roots).weasyprint_fetcher()
+        html = weasyprint.HTML(string=document, url_fetcher=fetcher)
+        html.write_pdf(
+            out,
+            pdf_identifier=hashlib.sha256(document.encode()).hexdigest()[:32].encode(),
+            pdf_variant="pdf/x-4" if profile is not None else None,
+            finisher=print_shop_finisher(self.options.bleed_mm),
+        )
+
+
+def page_labels(first_body: int):
+    """A WeasyPrint finisher giving the PDF ``/PageLabels`` that match the folios: lower-case
+    roman numerals for the front matter, arabic from 1 where the text starts, so that a
+    viewer's page 41 is folio 41."""
+
+    def finish(document, pdf) -> None:
+        import pydyf
+
+        ranges: list = []
+        if first_body > 0:
+            ranges += [0, pydyf.Dictionary({"S": "/r"})]
+        ranges += [first_body, pydyf.Dictionary({"S": "/D", "St": 1})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(ranges)})
+
+    return finish
 
 
 def body_start(book: Book) -> str:

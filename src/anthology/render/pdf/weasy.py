@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import cache
 from math import inf
 
 _MARK = "_anthology_hanging_space"
@@ -77,6 +78,123 @@ def install_linebreak() -> None:
 
     setattr(split_first_line, _MARK, True)
     inline.split_first_line = split_first_line
+    install_hyphenation()
+
+
+# Hyphenation: better patterns, exceptions kept as data, no runts, at most two in a row.
+#
+# WeasyPrint hyphenates through pyphen, one dictionary per language; ``install_hyphenation``
+# gives it our own: the patterns ``hyphenation.toml`` names for the language, and the words it
+# lists with their allowed breaks. Soft hyphens in the text cannot do this: WeasyPrint stops
+# hyphenating a whole text run as soon as it holds one. It also wraps the line breaker once
+# more (``_limit_hyphens``), so that a paragraph never ends on the tail of a hyphenated word
+# ("coun-" / "try.") and never more than two lines in a row end in a hyphen: such a line is
+# broken again with hyphenation off.
+_HYPHENS_MARK = "_anthology_hyphen_limits"
+_CONSECUTIVE = 2  # hyphenated line ends allowed in a row
+
+
+@cache
+def hyphenation_data() -> tuple[dict[str, str], dict[str, dict[str, tuple[int, ...]]]]:
+    """``hyphenation.toml``: patterns by language, and each language's words → break points."""
+    import tomllib
+    from importlib.resources import files
+
+    data = tomllib.loads(files("anthology.render.pdf").joinpath("hyphenation.toml").read_text())
+    exceptions: dict[str, dict[str, tuple[int, ...]]] = {}
+    for language, words in data.get("exceptions", {}).items():
+        table = exceptions.setdefault(language.lower(), {})
+        for marked in words:
+            points, length = [], 0
+            for piece in marked.split("-")[:-1]:
+                length += len(piece)
+                points.append(length)
+            table[marked.replace("-", "").lower()] = tuple(points)
+    patterns = {k.lower(): v for k, v in data.get("patterns", {}).items()}
+    return patterns, exceptions
+
+
+def _for_language(table: dict, lang: str):
+    lang = (lang or "").replace("_", "-").lower()
+    return table.get(lang, table.get(lang.split("-")[0]))
+
+
+def install_hyphenation() -> None:
+    """Give WeasyPrint's line breaker our hyphenation dictionaries and limits (idempotent)."""
+    import pyphen
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    if getattr(line_break.pyphen, _HYPHENS_MARK, False):
+        return
+    patterns, exceptions = hyphenation_data()
+
+    class Dictionary(pyphen.Pyphen):
+        def __init__(self, filename=None, lang=None, left=2, right=2, cache=True):
+            chosen = _for_language(patterns, lang or "")
+            super().__init__(filename, chosen or lang, left, right, cache)
+            self.exceptions = _for_language(exceptions, lang or "") or {}
+
+        def positions(self, word):
+            points = self.exceptions.get(word.lower().replace("\u2019", "'"))
+            if points is None:
+                return super().positions(word)
+            right = len(word) - self.right
+            return [pyphen.DataInt(i) for i in points if self.left <= i <= right]
+
+    class Module:  # what line_break reads of pyphen
+        Pyphen = Dictionary
+        language_fallback = staticmethod(pyphen.language_fallback)
+        LANGUAGES = pyphen.LANGUAGES
+
+    setattr(Module, _HYPHENS_MARK, True)
+    line_break.pyphen = Module
+    inline.split_first_line = _limit_hyphens(inline.split_first_line)
+
+
+def _limit_hyphens(split):
+    state = {"run": 0}  # lines ended by a hyphen in a row, across the text's inline elements
+
+    def split_first_line(
+        text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+    ):
+        args = (text, style, context, max_width, justification_spacing)
+        result = split(*args, is_line_start=is_line_start, minimum=minimum)
+        run = state["run"]
+        if _hyphenated(text, result[2]) and style["hyphens"] == "auto":
+            rest = text.encode()[result[2] :].decode("utf-8", "ignore")
+            if run >= _CONSECUTIVE or _last_word(rest):
+                plain = style.copy()
+                plain["hyphens"] = "manual"
+                result = split(text, plain, *args[2:], is_line_start=is_line_start, minimum=minimum)
+        if result[2] is not None:  # a line ends here: hyphenated, or not
+            state["run"] = run + 1 if _hyphenated(text, result[2]) else 0
+        return result
+
+    setattr(split_first_line, _HYPHENS_MARK, True)
+    return split_first_line
+
+
+def _last_word(rest: str) -> bool:
+    """Whether what a hyphenated line leaves is a paragraph's last word: one word that ends a
+    sentence ("try."). A word left before an inline element ("Bolshe-" / "<em>vik</em>") does
+    not end one, and may be hyphenated as the same text without the element would be."""
+    return not any(c.isspace() for c in rest) and rest.rstrip("\u201d\u2019\"')]*")[-1:] in (
+        ".",
+        "!",
+        "?",
+        "\u2026",
+    )
+
+
+def _hyphenated(text: str, resume: int | None) -> bool:
+    """Whether a line that stops at byte ``resume`` of ``text`` stops inside a word."""
+    if not resume:
+        return False
+    data = text.encode()
+    before = data[:resume].decode("utf-8", "ignore")[-1:]
+    after = data[resume:].decode("utf-8", "ignore")[:1]
+    return before.isalpha() and after.isalpha() or before == "\u00ad"
 
 
 def install_margin_hook() -> None:

@@ -33,7 +33,8 @@ class Setup:
     roots: tuple[str, ...]  # folders the resource gate lets WeasyPrint read
     variant: str | None  # WeasyPrint's pdf_variant
     doc_ids: frozenset[str]  # the EPUB's documents, for the page map
-    shop: bool  # report images printed below 300 dpi
+    shop: bool  # report images printed below 300 dpi; bleed box, no link annotations
+    bleed_mm: float = 3.0  # the print shop's bleed
 
     @property
     def key(self) -> str:
@@ -126,6 +127,7 @@ def _render(task: _Task) -> ChunkResult:
         WarningCollector,
         anchor_pages,
         image_resolutions,
+        print_shop_finisher,
         stable_document_id,
     )
     from anthology.render.pdf.pagemap import page_places
@@ -176,7 +178,10 @@ def _render(task: _Task) -> ChunkResult:
             images=image_resolutions(document) if setup.shop else [],
         )
         stable_document_id(document, chunk.key[:32])
-        document.write_pdf(task.out, pdf_identifier=chunk.key[:32].encode(), **options)
+        finisher = print_shop_finisher(setup.bleed_mm) if setup.shop else None
+        document.write_pdf(
+            task.out, pdf_identifier=chunk.key[:32].encode(), finisher=finisher, **options
+        )
     finally:
         logger.removeHandler(collector)
     result.warnings = collector.messages
@@ -185,18 +190,19 @@ def _render(task: _Task) -> ChunkResult:
 
 
 def render_body(
-    chunks: list[Chunk], setup: Setup, cache: PartCache, jobs: int
+    chunks: list[Chunk], setup: Setup, cache: PartCache, jobs: int, progress=None
 ) -> list[ChunkResult]:
     """Lay out the body chunks (or take them from the cache), in order.
 
     A chunk whose page count is known from an earlier build does not hold up the chunks
-    after it.
+    after it. ``progress(done, total)``, when given, is called as each chunk is ready.
     """
     setup_key = setup.key
+    tick = progress or (lambda done, total: None)
     if jobs <= 1 or len(chunks) < 2:
-        results = _body_serially(chunks, setup, setup_key, cache)
+        results = _body_serially(chunks, setup, setup_key, cache, tick)
     else:
-        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs)
+        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick)
     for chunk, result in zip(chunks, results, strict=True):
         cache.remember(setup_key, chunk, result.page_count)
     return results
@@ -206,16 +212,17 @@ def _task(chunk: Chunk, setup: Setup, cache: PartCache, first_folio, index=-1) -
     return _Task(chunk, setup, cache.scratch(chunk), first_folio, index)
 
 
-def _body_serially(chunks, setup, setup_key, cache: PartCache) -> list[ChunkResult]:
+def _body_serially(chunks, setup, setup_key, cache: PartCache, tick) -> list[ChunkResult]:
     results = []
     folio = 1
     for chunk in chunks:
         results.append(lay_out(chunk, setup, cache, folio, setup_key))
         folio += results[-1].page_count
+        tick(len(results), len(chunks))
     return results
 
 
-def _body_in_parallel(chunks, setup, setup_key, cache, jobs) -> list[ChunkResult]:
+def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick) -> list[ChunkResult]:
     """Chunks never laid out before start at once and learn their first folio from the
     others; the rest, whose page counts are known, are looked up in the cache (or laid out)
     as soon as their first folio is known."""
@@ -244,7 +251,9 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs) -> list[ChunkResult
                 waiting.remove(i)
                 folio = 1 + sum(now[:i])
                 results[i] = cache.get(cache.key(setup_key, chunks[i], folio))
-                if results[i] is None:
+                if results[i] is not None:
+                    tick(sum(r is not None for r in results), len(chunks))
+                else:
                     task = _task(chunks[i], setup, cache, folio, i)
                     running[pool.submit(render_chunk, task)] = i
             if not running:
@@ -263,6 +272,7 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs) -> list[ChunkResult
                     raise
                 key = cache.key(setup_key, chunks[index], result.first_folio)
                 results[index] = cache.put(key, result)
+                tick(sum(r is not None for r in results), len(chunks))
     for chunk, result, count in zip(chunks, results, known, strict=True):
         if count is not None and result.page_count != count:
             # The chunks after it were numbered from the count of an earlier build.
