@@ -83,6 +83,13 @@ BYLINES = [
         "Sofia Kondrat",
     ),
     (
+        "a comment's author is not the article's, even in an <article> of its own",
+        "<article><h1>T</h1><p>Text.</p><ol><li><article class='comment-body'>"
+        "<footer class='comment-meta'><div class='comment-author vcard'>Karl Fleischmann "
+        "<span>says:</span></div></footer><p>Nice.</p></article></li></ol></article>",
+        "",
+    ),
+    (
         "a reviewer is not the writer",
         "<h1>T</h1><div>Reviewed by <span class='author-link'>Robert Tschudi</span></div>"
         "<p>Text.</p>",
@@ -106,6 +113,8 @@ STATED = [
     ("a publication's editors are no person", "By The Currency editors", ""),
     ("a photographer is not the writer", "Photos by Jane Roe", ""),
     ("a news agency is no person", "Reuters", ""),
+    ("a name written in lower case is still a person", "kirstin boatto", "kirstin boatto"),
+    ("a day's abbreviation is the date line", "Sat, 20 Dec, 2025 - 06:36", ""),
 ]
 
 
