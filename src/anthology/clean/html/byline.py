@@ -273,22 +273,22 @@ _BLOCK_TAGS = frozenset(["div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "
 def visible_bylines(candidates: list[etree._Element]) -> Iterator[str]:
     """The texts of the page's byline elements: those with neither blocks nor other byline
     elements inside first (the name itself rather than the author's card, whose texts run
-    together), and among them those named as the name ("author-name"), each in page order;
-    then the boxes, those holding fewer byline elements first.
+    together), in page order; then the boxes, those holding fewer byline elements first.
     A name the page credits for other work ("Reviewed by Jane Roe") is passed over."""
-    inner = {id(a) for e in candidates for a in ancestors(e, 30)}
+    # an element holding only the label ("<span>By </span>") is no byline element inside
+    named = [e for e in candidates if len(WS.sub(" ", node_text(e)).strip()) >= 3]
+    inner = {id(a) for e in named for a in ancestors(e, 30)}
     boxes = [
         e for e in candidates if id(e) in inner or any(child.tag in _BLOCK_TAGS for child in e)
     ]
-    names = [e for e in candidates if e not in boxes and "name" in class_words(e)]
-    others = [e for e in candidates if e not in boxes and e not in names]
+    lines = [e for e in candidates if e not in boxes]
     holds = {id(e): 0 for e in boxes}
     for e in candidates:
         for a in ancestors(e, 30):
             if id(a) in holds:
                 holds[id(a)] += 1
     boxes.sort(key=lambda e: holds[id(e)])  # the smallest box first: the name's own line
-    for element in names + others + boxes:
+    for element in lines + boxes:
         if around_byline_furniture(element) or _credited_for_other_work(element):
             continue
         name = element.find('.//*[@itemprop="name"]') if element.tag != "meta" else None
