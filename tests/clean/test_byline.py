@@ -69,18 +69,25 @@ BYLINES = [
         "Sofia Kondrat",
     ),
     (
-        "the element named as the name wins over the card whose texts run together",
-        "<h1>T</h1><div class='writer-card'><span>By Sofia Kondrat EdTech Content writer</span>"
-        "</div><div class='author-name'>By Sofia Kondrat</div><p>Text.</p>",
-        "Sofia Kondrat",
-    ),
-    (
         "of author boxes, the smallest: the name's own line, not the card around it",
         "<h1>T</h1><div class='writer-wrapper'><div class='writer-block'>"
         "<div class='author-name'><div>By </div><a href='/a'>Sofia Kondrat</a></div>"
         "<div class='author-title'><div>EdTech Content writer</div></div></div></div>"
         "<p>Text.</p>",
         "Sofia Kondrat",
+    ),
+    (
+        "a comment's author is not the article's, even in an <article> of its own",
+        "<article><h1>T</h1><p>Text.</p><ol><li><article class='comment-body'>"
+        "<footer class='comment-meta'><div class='comment-author vcard'>Karl Fleischmann "
+        "<span>says:</span></div></footer><p>Nice.</p></article></li></ol></article>",
+        "",
+    ),
+    (
+        "a byline line holding its label in an element is read before an author box below",
+        "<h1>T</h1><p class='author-by-line-text'><span class='author-by-line-white'>By </span>"
+        "Scott Pletcher</p><p>Text.</p><p class='author-bio-name'>Scott P.</p>",
+        "Scott Pletcher",
     ),
     (
         "a reviewer is not the writer",
@@ -105,7 +112,10 @@ STATED = [
     ("the avatar's initials before the name go", "CM Craig McCarthy", "Craig McCarthy"),
     ("a publication's editors are no person", "By The Currency editors", ""),
     ("a photographer is not the writer", "Photos by Jane Roe", ""),
+    ("who updated it is not the writer", "Updated by Jon Linkov", ""),
     ("a news agency is no person", "Reuters", ""),
+    ("a name written in lower case is still a person", "kirstin boatto", "kirstin boatto"),
+    ("a day's abbreviation is the date line", "Sat, 20 Dec, 2025 - 06:36", ""),
 ]
 
 

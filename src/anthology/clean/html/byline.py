@@ -172,13 +172,13 @@ def _is_person(name: str, site: SiteName) -> bool:
 def _user_name(name: str) -> bool:
     """A log-in name, not a name as a person writes it: digits ("jdoe77"), a dot or underscore
     between letters without a space ("jane.roe"), or no capital letter where the script has
-    them ("janeroe")."""
+    them and no space ("janeroe"; "jane roe" is a person writing in lower case)."""
     if any(c.isdigit() for c in name):
         return True
     if " " not in name and re.search(r"\w[._]\w", name):
         return True
     cased = [c for c in name if c.isalpha() and c.lower() != c.upper()]
-    return bool(cased) and not any(c.isupper() for c in cased)
+    return bool(cased) and " " not in name and not any(c.isupper() for c in cased)
 
 
 def _site_signs(text: str, site: SiteName) -> bool:
@@ -264,33 +264,38 @@ def clean_byline(text: str) -> str:
     return text
 
 
+# The header of a comment: "Jane Roe says:", "Jane Roe a écrit", "Jane Roe schrieb".
+_COMMENT_HEADER = re.compile(r"\s(?:says|said|wrote|a écrit|schrieb|dice|disse|пишет):?$", re.I)
+
 _BLOCK_TAGS = frozenset(["div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "section"])
 
 
 def visible_bylines(candidates: list[etree._Element]) -> Iterator[str]:
     """The texts of the page's byline elements: those with neither blocks nor other byline
     elements inside first (the name itself rather than the author's card, whose texts run
-    together), and among them those named as the name ("author-name"), each in page order;
-    then the boxes, those holding fewer byline elements first.
+    together), in page order; then the boxes, those holding fewer byline elements first.
     A name the page credits for other work ("Reviewed by Jane Roe") is passed over."""
-    inner = {id(a) for e in candidates for a in ancestors(e, 30)}
+    # an element holding only the label ("<span>By </span>") is no byline element inside
+    named = [e for e in candidates if len(WS.sub(" ", node_text(e)).strip()) >= 3]
+    inner = {id(a) for e in named for a in ancestors(e, 30)}
     boxes = [
         e for e in candidates if id(e) in inner or any(child.tag in _BLOCK_TAGS for child in e)
     ]
-    names = [e for e in candidates if e not in boxes and "name" in class_words(e)]
-    others = [e for e in candidates if e not in boxes and e not in names]
+    lines = [e for e in candidates if e not in boxes]
     holds = {id(e): 0 for e in boxes}
     for e in candidates:
         for a in ancestors(e, 30):
             if id(a) in holds:
                 holds[id(a)] += 1
     boxes.sort(key=lambda e: holds[id(e)])  # the smallest box first: the name's own line
-    for element in names + others + boxes:
+    for element in lines + boxes:
         if around_byline_furniture(element) or _credited_for_other_work(element):
             continue
         name = element.find('.//*[@itemprop="name"]') if element.tag != "meta" else None
         text = node_text(element if name is None else name)
         text = WS.sub(" ", text).strip()
+        if _COMMENT_HEADER.search(text):
+            continue  # "Jane Roe says:": a comment's author
         if 3 <= len(text) <= 80:
             yield text
 
@@ -334,18 +339,25 @@ def around_byline_furniture(element: etree._Element) -> bool:
         tag = parent.tag
         if tag in ("aside", "nav"):
             return True
+        if tag in ("body", "html") or not isinstance(tag, str):
+            continue
+        words = class_words(parent)
+        furniture = bool(words) and name_hint(" ".join(sorted(words - box_words))) < 0
         if tag == "footer":
             if any(a.tag == "article" for a in ancestors(parent, 30)):
                 continue
             return True
         if tag in ("article", "main"):
-            return False  # what holds the article is its layout, not furniture
-        if tag in ("body", "html") or not isinstance(tag, str):
-            continue
-        words = class_words(parent)
-        if words and name_hint(" ".join(sorted(words - box_words))) < 0:
+            return furniture  # a comment's <article>, or what holds the article: its layout
+        if furniture and not words & _BYLINE_WORDS:
             return True
     return False
+
+
+# An element named for the byline itself ("blog-author short-display") is never furniture to it.
+_BYLINE_WORDS = frozenset(
+    ["author", "authors", "byline", "bylines", "writer", "writers", "contributor", "contributors"]
+)
 
 
 _LINE_LIMIT = 60  # a byline line is short

@@ -122,7 +122,7 @@ def _collect(root: etree._Element) -> _Found:
             continue
         classes = (element.get("class") or "") if "class" in names else ""
         hinted = bool(classes) and _may_name_byline_or_date(classes)
-        if len(found.bylines) < 12 and (
+        if len(found.bylines) < 20 and (
             ("itemprop" in names and element.get("itemprop") == "author")
             or ("rel" in names and "author" in element.get("rel", "").split())
             or (hinted and _BYLINE_CLASS.search(classes) and element.tag not in _FRAME_TAGS)
