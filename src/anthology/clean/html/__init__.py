@@ -56,6 +56,7 @@ from anthology.clean.html.tidy import (
     ListingRefused,
     block_text,
     check_article,
+    measured_texts,
     tidy_blocks,
     title_from_name,
 )
@@ -171,7 +172,7 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
             out = None
     if out is None:
         out, blocks = _walk(page, meta, rules, limits, site, root, chosen, dropped, stats)
-    signs = pagetype.kept_features(signs, [block_text(b) for b in blocks])
+    signs = pagetype.kept_features(signs, measured_texts(blocks))
     kind = pagetype.classify(signs)
     if kind.refused:
         raise SourceError(f"not an article: {kind.reason}", page.shown)

@@ -20,6 +20,7 @@ from anthology.core.errors import SourceError
 from anthology.core.model import (
     Block,
     Code,
+    DefinitionList,
     Dropped,
     Figure,
     Heading,
@@ -98,6 +99,25 @@ def block_text(block: Block) -> str:
     return "\n".join(inline_text(f) for f in block_fragments(block))
 
 
+def measured_texts(blocks: list[Block]) -> list[str]:
+    """The kept text, block by block, as the page-type model measures it (and was trained on):
+    a table row, a term or definition, a stretch of code between blank lines each count as a
+    block of their own, as they did when the walker set them as paragraphs."""
+    texts: list[str] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [inline_text(c.html) for c in row]
+                texts.append(" | ".join(c for c in cells if c))
+        elif isinstance(block, DefinitionList):
+            texts.extend(inline_text(text) for _, text in block.items)
+        elif isinstance(block, Code):
+            texts.extend(" ".join(part.split()) for part in re.split(r"\n\s*\n", block.text))
+        else:
+            texts.append(block_text(block))
+    return [text for text in texts if text]
+
+
 def _link_only(inline: str) -> bool:
     stripped = inline.strip()
     return (
@@ -118,8 +138,13 @@ def _link_share(inline: str) -> float:
 
 
 def _prose_chars(block: Block) -> int:
-    text = block_text(block)
-    return len(text) if len(text) >= 80 and SENTENCE_END.search(text) else 0
+    """Characters of prose: sentence-like pieces (a table's rows, a list's paragraphs of code
+    measured one by one, as ``measured_texts`` gives them)."""
+    return sum(
+        len(text)
+        for text in measured_texts([block])
+        if len(text) >= 80 and SENTENCE_END.search(text)
+    )
 
 
 def _cut_tail(blocks: list[Block], out: Out, rules: Rules) -> list[Block]:
