@@ -22,35 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from anthology.clean.formats import body_text
 from anthology.clean.html import clean_html
 from anthology.clean.rules import default_rules
 from anthology.core.errors import SourceError
-from anthology.core.model import Article, Figure, Heading, ListBlock, Paragraph, Quote
-from anthology.core.text import strip_tags as plain
 from anthology.sources import Page, decode
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
 # The one scorer, for every dataset: the broad sets share the ScrapingHub set's evaluate.py.
 EVALUATE = DEFAULT_DATA / "evaluate.py"
-
-
-def article_text(article: Article) -> str:
-    """The body as plain text: blocks joined by blank lines (no title, byline or date)."""
-
-    def strip_tags(fragment: str) -> str:
-        return plain(fragment.replace("<br/>", "\n"))
-
-    parts = []
-    for block in article.body:
-        if isinstance(block, Paragraph | Heading):
-            parts.append(strip_tags(block.html))
-        elif isinstance(block, Quote):
-            parts.append("\n\n".join(strip_tags(p) for p in block.paragraphs))
-        elif isinstance(block, ListBlock):
-            parts.append("\n".join(strip_tags(i) for i in block.items))
-        elif isinstance(block, Figure) and block.caption:
-            parts.append(strip_tags(block.caption))
-    return "\n\n".join(parts)
 
 
 def read_rows(data: Path) -> list[dict]:
@@ -83,7 +63,7 @@ def run_both(
 
         def run_ours(page: Page = page, page_id: str = row["id"]) -> str:
             try:
-                return article_text(clean_html(page, rules))
+                return body_text(clean_html(page, rules))
             except SourceError as exc:
                 errors[page_id] = str(exc)
                 return ""

@@ -31,18 +31,27 @@ _RTL_LANGUAGES = frozenset(
 
 
 def body_text(article: Article) -> str:
-    """The body as plain text, blocks separated by blank lines (no title or metadata)."""
+    """The body as plain text, blocks separated by blank lines (no title or metadata); a line
+    break inside a block is a new line (``a<br/>b`` reads "a", "b", never "ab")."""
     parts = []
     for block in article.body:
         if isinstance(block, Paragraph | Heading):
-            parts.append(strip_tags(block.html))
+            parts.append(_inline_text(block.html))
         elif isinstance(block, Quote):
-            parts.append("\n\n".join(strip_tags(p) for p in block.paragraphs))
+            parts.append("\n\n".join(_inline_text(p) for p in block.paragraphs))
         elif isinstance(block, ListBlock):
-            parts.append("\n".join(strip_tags(i) for i in block.items))
+            parts.append("\n".join(_inline_text(i) for i in block.items))
         elif isinstance(block, Figure) and block.caption:
-            parts.append(strip_tags(block.caption))
+            parts.append(_inline_text(block.caption))
     return "\n\n".join(p for p in parts if p.strip())
+
+
+_LINE_BREAK = re.compile(r"<br\s*/?>")
+
+
+def _inline_text(fragment: str) -> str:
+    """The text of an inline XHTML fragment, its line breaks kept as new lines."""
+    return strip_tags(_LINE_BREAK.sub("\n", fragment))
 
 
 def _metadata_lines(article: Article) -> list[tuple[str, str]]:
