@@ -10,9 +10,9 @@ voted). Independent extractors voting block by block beat each single one (Beven
 The vote only decides WHICH blocks are content. Our walker still builds the article from the
 page's own elements (structure, figures and site rules stay ours).
 
-The model is data: ``rules/vote-model.json``, gradient-boosted trees with pure-Python inference
-(deterministic, no numpy or scikit-learn needed at run time). ``bench/train_vote.py`` retrains it
-from ``wcxb-dev``, cross-validated by site.
+The model is data: ``rules/vote-model.json``, gradient-boosted trees read without scikit-learn
+(all of a page's blocks scored at once with numpy; deterministic). ``bench/train_vote.py``
+retrains it from ``wcxb-dev`` and the ScrapingHub set, cross-validated by site.
 """
 
 from __future__ import annotations
