@@ -1,12 +1,16 @@
 """Article-extraction benchmark: our HTML cleaner against trafilatura on the same pages.
 
-Runs ``clean_html`` over every page of a dataset (``pages/`` + ``truth.jsonl``, see
-``../shared/benchmarks/extraction/README.md``), writes the body text (title left out: body
-blocks joined by blank lines), scores it with the dataset's own ``evaluate.py``, does the same
-for ``trafilatura.extract(html, include_comments=False)`` when trafilatura is installed, and
-prints a table you can paste into a note, then the worst pages with reasons.
+Runs ``clean_html`` over every page of each dataset (``pages/`` + ``truth.jsonl``, see
+``../shared/benchmarks/extraction/README.md``; by default the ScrapingHub set and wcxb-dev),
+writes the body text as ``compile clean --body-only -f text`` does (``formats.body_text``),
+scores it with the shared ``evaluate.py``, does the same for
+``trafilatura.extract(html, include_comments=False)`` when trafilatura is installed, and prints
+one table for all datasets, per page type, for both extractors: F1, precision, recall, the
+articles left empty (refused), the non-articles accepted, titles and bylines right (when
+``bench/metadata_eval.py`` is there), and the median time per page with ours / trafilatura.
+Then the worst pages with reasons.
 
-    python bench/extraction.py [--data DIR] [--worst 10] [--keep DIR] [--no-trafilatura]
+    python bench/extraction.py [--data DIR]... [--worst 10] [--keep DIR] [--no-trafilatura]
                                [--repeat 3]
 """
 
@@ -26,18 +30,14 @@ from anthology.clean.formats import body_text
 from anthology.clean.html import clean_html
 from anthology.clean.rules import default_rules
 from anthology.core.errors import SourceError
-from anthology.core.model import Article
 from anthology.sources import Page, decode
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+DEFAULT_DATA = BENCHMARKS / "extraction"
 # The one scorer, for every dataset: the broad sets share the ScrapingHub set's evaluate.py.
 EVALUATE = DEFAULT_DATA / "evaluate.py"
-
-
-def article_text(article: Article) -> str:
-    """The body as plain text: blocks joined by blank lines (no title, byline or date), code
-    and tables included (the same text ``compile clean --format text`` writes)."""
-    return body_text(article, line_breaks=True)
+# Page types that are articles (a refusal is a loss); the others should be refused.
+ARTICLE_TYPES = ("article", "documentation")
 
 
 def read_rows(data: Path) -> list[dict]:
@@ -53,13 +53,20 @@ def page_bytes(data: Path, page_id: str) -> bytes:
 
 
 def run_both(
-    data: Path, rows: list[dict], out: Path, sources: Path, repeat: int, trafilatura
+    data: Path,
+    rows: list[dict],
+    out: Path,
+    sources: Path,
+    repeat: int,
+    trafilatura,
+    metadata: dict[str, dict] | None = None,
 ) -> tuple[list[float], list[float] | None, dict]:
     """Clean every page with ours and (when given) trafilatura, writing both predictions.
 
     The two run page by page, alternating which goes first, and each page is timed ``repeat``
     times per extractor keeping the fastest: both see the same machine at the same moment, so
-    their ratio holds even when the machine is noisy.
+    their ratio holds even when the machine is noisy. When ``metadata`` is given, each page's
+    (title, byline) of both extractors is put in it (trafilatura's read apart, untimed).
     """
     rules = default_rules()
     ours, theirs, errors = [], [] if trafilatura else None, {}
@@ -70,10 +77,13 @@ def run_both(
 
         def run_ours(page: Page = page, page_id: str = row["id"]) -> str:
             try:
-                return article_text(clean_html(page, rules))
+                article = clean_html(page, rules)
             except SourceError as exc:
                 errors[page_id] = str(exc)
                 return ""
+            if metadata is not None:
+                metadata.setdefault(page_id, {})["anthology"] = (article.title, article.byline)
+            return body_text(article)
 
         def run_theirs(text: str = text) -> str:
             return trafilatura.extract(text, include_comments=False) or ""
@@ -94,6 +104,11 @@ def run_both(
         for label, _run, times in runs:
             times.append(best[label])
             (out / label / f"{row['id']}.txt").write_text(predictions[label], encoding="utf-8")
+        if metadata is not None and trafilatura:
+            found = trafilatura.extract_metadata(text)
+            metadata.setdefault(row["id"], {})["trafilatura"] = (
+                (found.title or "", found.author or "") if found else ("", "")
+            )
     return ours, theirs, errors
 
 
@@ -119,9 +134,49 @@ def score(data: Path, pred: Path, report: Path, group_by: str | None = None) -> 
     return next(iter(result["datasets"].values()))
 
 
+def metadata_scorer():
+    """``bench/metadata_eval.py``'s normalisers and gold bylines, or None when it is absent."""
+    try:
+        import metadata_eval as m
+    except ImportError:
+        return None
+    try:
+        path = m.GOLD_BYLINES
+        bylines = m.read_gold_bylines(path) if path.exists() else {}
+        return m.norm_title, m.norm_names, bylines
+    except AttributeError:
+        return None
+
+
+def metadata_right(rows: list[dict], found: dict[str, dict], label: str, scorer) -> tuple[str, str]:
+    """Titles and bylines right out of the pages with gold, as "right/pages" (or "–")."""
+    if scorer is None:
+        return "–", "–"
+    norm_title, norm_names, bylines = scorer
+    titles = [r for r in rows if r.get("title")]
+    title_right = sum(
+        norm_title(found.get(r["id"], {}).get(label, ("", ""))[0]) == norm_title(r["title"])
+        for r in titles
+    )
+    gold = [r for r in rows if r["id"] in bylines]
+    byline_right = sum(
+        norm_names(found.get(r["id"], {}).get(label, ("", ""))[1]) == norm_names(bylines[r["id"]])
+        for r in gold
+    )
+    return (
+        f"{title_right}/{len(titles)}" if titles else "–",
+        f"{byline_right}/{len(gold)}" if gold else "–",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dataset directory")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        help="dataset directory (repeat for several; default: extraction and wcxb-dev)",
+    )
     parser.add_argument("--worst", type=int, default=10, help="list this many worst pages")
     parser.add_argument("--keep", type=Path, help="keep predictions and reports in this folder")
     parser.add_argument("--no-trafilatura", action="store_true", help="only run our cleaner")
@@ -129,71 +184,131 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="time each page this many times, keep the fastest"
     )
     args = parser.parse_args(argv)
-
-    rows = read_rows(args.data)
+    datasets = args.data or [DEFAULT_DATA, BENCHMARKS / "wcxb-dev"]
     work = args.keep or Path(tempfile.mkdtemp(prefix="anthology-bench-"))
-    (work / "sources").mkdir(parents=True, exist_ok=True)
-    results = {}
-    for name in ("anthology", "trafilatura"):
-        (work / name).mkdir(exist_ok=True)
     trafilatura = None
     if not args.no_trafilatura:
         try:
             import trafilatura
         except ImportError:
             print("trafilatura is not installed: only our cleaner runs", file=sys.stderr)
-    times, t_times, errors = run_both(
-        args.data, rows, work, work / "sources", max(1, args.repeat), trafilatura
-    )
-    group_by = "page_type" if any("page_type" in row for row in rows) else None
-    results["anthology"] = (
-        score(args.data, work / "anthology", work / "anthology.json", group_by),
-        times,
-    )
-    if t_times is not None:
-        results["trafilatura"] = (
-            score(args.data, work / "trafilatura", work / "trafilatura.json", group_by),
-            t_times,
+    scorer = metadata_scorer()
+    names = ["anthology"] + (["trafilatura"] if trafilatura else [])
+    table = []
+    worst = []
+    for data in datasets:
+        rows = read_rows(data)
+        where = work / data.name
+        for name in ("sources", *names):
+            (where / name).mkdir(parents=True, exist_ok=True)
+        found: dict[str, dict] = {}
+        times, t_times, errors = run_both(
+            data,
+            rows,
+            where,
+            where / "sources",
+            max(1, args.repeat),
+            trafilatura,
+            found if scorer else None,
         )
+        page_times = {"anthology": dict(zip((r["id"] for r in rows), times, strict=True))}
+        if t_times is not None:
+            page_times["trafilatura"] = dict(zip((r["id"] for r in rows), t_times, strict=True))
+        group_by = "page_type" if any("page_type" in row for row in rows) else None
+        results = {
+            name: score(data, where / name, where / f"{name}.json", group_by) for name in names
+        }
+        table += report_rows(data.name, rows, results, page_times, found, scorer)
+        worst.append((data, rows, results["anthology"], errors, times))
+    print_table(table, max(1, args.repeat))
+    for data, rows, result, errors, times in worst:
+        print_worst(data, rows, result, errors, times, args.worst)
+    print(f"\nPredictions and reports in {work}")
+    return 0
 
-    print(f"{len(rows)} pages from {args.data}\n")
+
+def report_rows(
+    dataset: str,
+    rows: list[dict],
+    results: dict[str, dict],
+    page_times: dict[str, dict[str, float]],
+    found: dict[str, dict],
+    scorer,
+) -> list[dict]:
+    """One line per page type (and one for all), per extractor."""
+    types = sorted({r.get("page_type", "article") for r in rows})
+    groups = [(t, [r for r in rows if r.get("page_type", "article") == t]) for t in types]
+    if len(groups) > 1:
+        groups.append(("all", rows))
+    lines = []
+    for group, members in groups:
+        ids = {r["id"] for r in members}
+        medians = {
+            name: statistics.median(t for i, t in times.items() if i in ids)
+            for name, times in page_times.items()
+        }
+        for name, result in results.items():
+            s = result.get("groups", {}).get(group) if group != "all" else None
+            s = s or result["summary"]
+            pages = {p["id"]: p for p in result["pages"] if p["id"] in ids}
+            empty = [i for i, p in pages.items() if not p.get("pred_chars")]
+            kinds = {r["id"]: r.get("page_type", "article") for r in members}
+            titles, bylines = metadata_right(
+                [r for r in members if kinds[r["id"]] in ARTICLE_TYPES], found, name, scorer
+            )
+            lines.append(
+                {
+                    "set": dataset,
+                    "group": group,
+                    "pages": len(members),
+                    "extractor": name,
+                    "f1": s["f1"],
+                    "precision": s["precision"],
+                    "recall": s["recall"],
+                    "empty_articles": sum(kinds[i] in ARTICLE_TYPES for i in empty),
+                    "articles": sum(k in ARTICLE_TYPES for k in kinds.values()),
+                    "accepted": sum(
+                        kinds[i] not in ARTICLE_TYPES and i not in empty for i in pages
+                    ),
+                    "non_articles": sum(k not in ARTICLE_TYPES for k in kinds.values()),
+                    "titles": titles,
+                    "bylines": bylines,
+                    "ms": 1000 * medians[name],
+                    "ratio": medians[name] / medians.get("trafilatura", medians[name]),
+                }
+            )
+    return lines
+
+
+def print_table(lines: list[dict], repeat: int) -> None:
     print(
-        "| extractor | F1 (± std) | precision | recall | empty | ms/page (median) | ms/page (mean) "
-        "|"
+        "| set | page type | pages | extractor | F1 | precision | recall | articles empty "
+        "| non-articles accepted | titles right | bylines right | ms/page (median) "
+        "| × trafilatura |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for name, (result, page_times) in results.items():
-        s = result["summary"]
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for x in lines:
+        empty = f"{x['empty_articles']}/{x['articles']}" if x["articles"] else "–"
+        accepted = f"{x['accepted']}/{x['non_articles']}" if x["non_articles"] else "–"
         print(
-            f"| {name} | {s['f1']:.3f} ± {s.get('f1_std', 0):.3f} | {s['precision']:.3f} | "
-            f"{s['recall']:.3f} | {s['empty']} | {1000 * statistics.median(page_times):.1f} | "
-            f"{1000 * statistics.fmean(page_times):.1f} |"
+            f"| {x['set']} | {x['group']} | {x['pages']} | {x['extractor']} | {x['f1']:.3f} | "
+            f"{x['precision']:.3f} | {x['recall']:.3f} | {empty} | {accepted} | {x['titles']} | "
+            f"{x['bylines']} | {x['ms']:.1f} | {x['ratio']:.2f} |"
         )
-    if group_by:
-        print(f"\nPer {group_by}:\n")
-        print("| extractor | group | pages | F1 | precision | recall | empty |")
-        print("|---|---|---|---|---|---|---|")
-        for name, (result, _times) in results.items():
-            for group, g in result.get("groups", {}).items():
-                print(
-                    f"| {name} | {group} | {g.get('pages', '')} | {g['f1']:.3f} | "
-                    f"{g['precision']:.3f} | {g['recall']:.3f} | {g.get('empty', '')} |"
-                )
+    print(
+        f"\nms/page: each page timed {repeat}× per extractor, fastest kept, the two interleaved "
+        "page by page; × trafilatura is the ratio of the medians. Titles and bylines: on "
+        "article and documentation pages with gold."
+    )
 
-    if t_times is not None:
-        ratios = [a / b for a, b in zip(times, t_times, strict=True) if b > 0]
-        print(
-            f"\nTime per page, anthology / trafilatura: "
-            f"{statistics.median(times) / statistics.median(t_times):.2f}x (medians), "
-            f"{statistics.fmean(times) / statistics.fmean(t_times):.2f}x (means), "
-            f"median of per-page ratios {statistics.median(ratios):.2f}x "
-            f"(each page timed {max(1, args.repeat)}× per extractor, fastest kept, interleaved)"
-        )
 
+def print_worst(
+    data: Path, rows: list[dict], result: dict, errors: dict, times: list[float], count: int
+) -> None:
     urls = {row["id"]: row.get("url", "") for row in rows}
-    pages = sorted(results["anthology"][0]["pages"], key=lambda p: p["page_f1"])
-    print(f"\nWorst {args.worst} pages (anthology):")
-    for p in pages[: args.worst]:
+    pages = sorted(result["pages"], key=lambda p: p["page_f1"])
+    print(f"\nWorst {count} pages (anthology) of {data.name}:")
+    for p in pages[:count]:
         prec = "-" if p["precision"] is None else f"{p['precision']:.2f}"
         rec = "-" if p["recall"] is None else f"{p['recall']:.2f}"
         why = errors.get(p["id"], "")
@@ -202,11 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             f"pred={p['pred_chars']} true={p['true_chars']} {urls[p['id']][:80]} {why}"
         )
     slow = sorted(zip(times, (r["id"] for r in rows), strict=True), reverse=True)[:3]
-    print(
-        "\nSlowest pages (anthology): " + ", ".join(f"{i[:12]} {1000 * t:.0f} ms" for t, i in slow)
-    )
-    print(f"\nPredictions and reports in {work}")
-    return 0
+    print("Slowest pages (anthology): " + ", ".join(f"{i[:12]} {1000 * t:.0f} ms" for t, i in slow))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,16 @@ def test_the_shipped_model_reads_the_features_it_was_trained_on() -> None:
     assert 0.0 <= model.probability(row) <= 1.0
 
 
+def test_all_blocks_at_once_score_exactly_as_one_by_one() -> None:
+    model = vote.default_model()
+    assert model is not None
+    width = len(vote.FEATURES)
+    rows = [[((i * 7 + j * 13) % 17) / 8 - 0.5 for j in range(width)] for i in range(40)]
+    rows += [[0.0] * width, [1.0] * width]
+    assert model.probabilities(rows) == [model.probability(row) for row in rows]
+    assert model.probabilities([]) == []
+
+
 def _article(kept_words: int, prose_words: int) -> Article:
     body = (Paragraph(" ".join(["word"] * kept_words)),)
     return Article(source="a.html", title="A", body=body, page_prose_words=prose_words)

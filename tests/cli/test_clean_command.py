@@ -121,3 +121,20 @@ def test_json_direction_follows_the_language() -> None:
     assert direction(article("he-IL")) == "rtl"
     assert direction(article("en")) == "ltr"
     assert direction(article("", "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd")) == "rtl"
+
+
+def test_text_keeps_a_line_break_between_the_words_it_separates(tmp_path: Path) -> None:
+    page = tmp_path / "calendar.html"
+    lines = [
+        f"Round {n}: the {n}th of March at the northern circuit, weather permitting"
+        for n in range(1, 9)
+    ]
+    page.write_text(
+        "<html><head><title>Calendar</title></head><body><article><h1>Calendar</h1>"
+        f"<p>{'<br>'.join(lines)}</p><p>The calendar may change, as it often does, without "
+        "notice from the organisers, who publish it every January.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    text = CliRunner().invoke(main, ["clean", "--body-only", "-f", "text", str(page)]).output
+    assert "permitting\nRound 2:" in text
+    assert "permittingRound" not in text

@@ -28,22 +28,23 @@ FORMATS = ("text", "xhtml", "markdown", "json")
 SUFFIX = {"text": ".txt", "xhtml": ".xhtml", "markdown": ".md", "json": ".json"}
 
 
-def body_text(article: Article, line_breaks: bool = False) -> str:
+def body_text(article: Article, line_breaks: bool = True) -> str:
     """The body as plain text, blocks separated by blank lines (no title or metadata): code as
     written, a table a row a line (cells between `` | ``), a nested list indented.
 
-    ``line_breaks`` keeps the line breaks inside paragraphs (the benchmark scores text so).
+    A line break inside a block is a new line (``a<br/>b`` reads "a", "b", never "ab");
+    ``line_breaks=False`` joins them (text measured for its words, not shown).
     """
     return "\n\n".join(
         text for block in article.body if (text := block_text(block, line_breaks)).strip()
     )
 
 
-def block_text(block: Block, line_breaks: bool = False) -> str:
+def block_text(block: Block, line_breaks: bool = True) -> str:
     """One block as plain text (see ``body_text``)."""
 
     def plain(fragment: str) -> str:
-        return strip_tags(fragment.replace("<br/>", "\n") if line_breaks else fragment)
+        return strip_tags(_LINE_BREAK.sub("\n", fragment) if line_breaks else fragment)
 
     if isinstance(block, Paragraph | Heading):
         return plain(block.html)
@@ -76,6 +77,14 @@ def _list_lines(block: ListBlock, plain, indent: str = "") -> list[str]:
         if inner is not None:
             lines.extend(_list_lines(inner, plain, indent + "  "))
     return lines
+
+
+_LINE_BREAK = re.compile(r"<br\s*/?>")
+
+
+def _inline_text(fragment: str) -> str:
+    """The text of an inline XHTML fragment, its line breaks kept as new lines."""
+    return strip_tags(_LINE_BREAK.sub("\n", fragment))
 
 
 def _metadata_lines(article: Article) -> list[tuple[str, str]]:

@@ -185,10 +185,13 @@ class Walker:
         if density > 0.5 and s.length - s.links < 400:
             record_drop(self.out.dropped, tag, "link list (most of its text is links)")
             return True
-        if s.teasers >= 2 and (s.length - s.links) < 300 * s.teasers:
-            record_drop(self.out.dropped, tag, f"a list of {s.teasers} linked headlines (teasers)")
+        teasers = s.teasers - _self_linked_headings(tag) if s.teasers >= 2 else s.teasers
+        if teasers >= 2 and (s.length - s.links) < 300 * teasers:
+            record_drop(self.out.dropped, tag, f"a list of {teasers} linked headlines (teasers)")
             return True
-        if class_hint(tag) < 0 and density > 0.25:
+        # a layout wrapper named for its sidebars that holds the page's <main> or <article> is
+        # the article's frame, not furniture
+        if class_hint(tag) < 0 and density > 0.25 and tag.find(("main", "article")) is None:
             record_drop(self.out.dropped, tag, "furniture by class or id, with many links")
             return True
         return False
@@ -649,6 +652,23 @@ def _valid_host(parts) -> bool:
     if host.startswith("["):
         host = parts.netloc.rpartition("@")[2].split("]")[0] + "]"
     return bool(host) and bool(_HOST.match(unquote(host)))
+
+
+def _self_linked_headings(tag: Tag) -> int:
+    """Headings inside ``tag`` that are links to the page itself (``<h2><a href="#usage">``, a
+    section's permalink in documentation): measured as linked headlines, they head sections of
+    this page, not teasers of other pages."""
+    count = 0
+    for heading in tag.find_all(list(HEADINGS)):
+        links = heading.find_all("a")
+        if not links or (heading.parent is not None and heading.parent.name == "a"):
+            continue
+        if not all((a.get("href") or "").startswith("#") for a in links):
+            continue
+        linked = sum(len(a.get_text(strip=True)) for a in links)
+        if linked >= 0.8 * len(heading.get_text(strip=True)):
+            count += 1
+    return count
 
 
 def _image_url(img: Tag | None) -> str:
