@@ -65,7 +65,7 @@ def assemble(edition: Edition, articles: dict[str, Article], plan: Plan | None =
     parts = []
     for number, (title, intro, entries) in enumerate(layout, start=1):
         chapters = tuple(
-            _chapter(_with_overrides(article, entry, edition), used_ids)
+            _chapter(_with_overrides(article, entry, edition), used_ids, entry.running_title)
             for entry, article in entries
         )
         parts.append(
@@ -143,7 +143,7 @@ def _in_its_language(article: Article, language: str) -> Article:
     )
 
 
-def _chapter(article: Article, used_ids: set[str]) -> Chapter:
+def _chapter(article: Article, used_ids: set[str], running_title: str = "") -> Chapter:
     base = slugify(article.title, 40) or "chapter"
     chapter_id = _unique(base, used_ids)
     headings = []
@@ -151,7 +151,13 @@ def _chapter(article: Article, used_ids: set[str]) -> Chapter:
         if isinstance(block, Heading):
             anchor = _unique(f"{chapter_id}-{slugify(strip_tags(block.html), 30)}", used_ids)
             headings.append((anchor, strip_tags(block.html)))
-    return Chapter(id=chapter_id, article=article, headings=tuple(headings))
+    if running_title:
+        running_title = smarten(running_title)
+        if needs_localising(article.language):
+            running_title = localise(running_title, article.language)
+    return Chapter(
+        id=chapter_id, article=article, headings=tuple(headings), running_title=running_title
+    )
 
 
 def _unique(base: str, used: set[str]) -> str:

@@ -77,6 +77,9 @@ PART_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "intro": (str, "A short introduction; blank lines separate paragraphs."),
     "articles": (list, "The part's articles in order: file names, or tables with overrides."),
 }
+# Longest running head set on one line in the top margin of an A5 page (8.5 pt small capitals
+# over about 110 mm of measure); the shortened titles keep to it too.
+RUNNING_TITLE_MAX_CHARS = 52
 ARTICLE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "source": (str, "The page's file name in sources/."),
     "title": (str, "Replaces the title found on the page."),
@@ -85,6 +88,7 @@ ARTICLE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "url": (str, "The page's original address, for the colophon."),
     "publication": (str, "The newspaper, magazine or site the article appeared in."),
     "standfirst": (str, "Replaces or supplies the standfirst."),
+    "running_title": (str, "The running head in print, instead of the shortened title."),
 }
 
 
@@ -458,7 +462,28 @@ def _article_entry(
         url=_str(raw, "url"),
         publication=_str(raw, "publication"),
         standfirst=_str(raw, "standfirst"),
+        running_title=_running_title(problems, raw, source, line),
     )
+
+
+def _running_title(problems: Problems, raw: dict, source: str, line: int | None) -> str:
+    """An article's ``running_title``: one line of text, short enough for the top margin."""
+    value = raw.get("running_title", "")
+    if not isinstance(value, str):
+        return ""  # reported by check_keys
+    at = problems.line_of("running_title", after=(line or 1) - 1) or line or None
+    if "\n" in value.strip() or "\r" in value.strip():
+        problems.add(f'"{source}" running_title must be one line', at)
+        return ""
+    value = " ".join(value.split())
+    if value and len(value) > RUNNING_TITLE_MAX_CHARS:
+        problems.add(
+            f'"{source}" running_title is {len(value)} characters long; '
+            f"a running head can have at most {RUNNING_TITLE_MAX_CHARS}",
+            at,
+        )
+        return ""
+    return value
 
 
 def _str(raw: dict, key: str) -> str:

@@ -22,6 +22,7 @@ class ArticleEntry:
     url: str = ""
     publication: str = ""
     standfirst: str = ""
+    running_title: str = ""  # the print running head, instead of the shortened title
 
 
 @dataclass(frozen=True)

@@ -339,6 +339,7 @@ class Chapter:
     article: Article
     headings: tuple[tuple[str, str], ...] = ()  # (anchor id, heading text) for navigation
     terms: tuple[str, ...] = ()  # ids of the glossary entries linked here, in order of first use
+    running_title: str = ""  # the editor's running head for print (book.toml); "" to shorten
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from functools import cache
 from markupsafe import Markup
 
 from anthology import __version__
+from anthology.config.book import RUNNING_TITLE_MAX_CHARS
 from anthology.core.model import (
     Article,
     Book,
@@ -62,7 +63,7 @@ def _environment():
         chapter_attributes=chapter_attributes,
         isolated=isolated,
         part_heading=part_heading,
-        running_title=running_title,
+        running_head=running_head,
         glossary_heading=index_label,
         version=__version__,
     )
@@ -288,9 +289,8 @@ def last_words_joined(body: str) -> str:
 
 
 _LEAD_IN_WORDS = 3
-# A running head longer than this would wrap in the top margin of an A5 page (8.5 pt small
-# capitals over about 110 mm of measure).
-RUNNING_HEAD_CHARS = 52
+# A running head longer than this would wrap in the top margin of an A5 page.
+RUNNING_HEAD_CHARS = RUNNING_TITLE_MAX_CHARS
 
 
 def running_title(title: str, limit: int = RUNNING_HEAD_CHARS) -> str:
@@ -305,6 +305,12 @@ def running_title(title: str, limit: int = RUNNING_HEAD_CHARS) -> str:
         return head
     cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u2014\u2013-")
     return cut + "\u2026"
+
+
+def running_head(chapter: Chapter) -> str:
+    """A chapter's running head in print: the editor's ``running_title`` when book.toml gives
+    one, else its title shortened to fit (``running_title``)."""
+    return chapter.running_title or running_title(chapter.article.title)
 
 
 def lead_in(body: str) -> str:
