@@ -81,7 +81,8 @@ def test_example_part_validates_once_uncommented(tmp_path):
         (folder / "sources" / name).write_text("<html><body><p>Text.</p></body></html>")
     edition = load_edition(folder)
     assert [part.title for part in edition.parts] == ["The first theme"]
-    assert len(edition.parts[0].articles) == 2
+    assert len(edition.parts[0].articles) == 3
+    assert edition.parts[0].articles[2].running_title == "The long read"
 
 
 def test_glossary_example_validates_once_uncommented(tmp_path):
