@@ -290,7 +290,7 @@ def render_print(renderer, book: Book, edition: Edition, outputs: Outputs, repor
     if hasattr(renderer, "progress") and hasattr(report, "counter"):
         renderer = replace(renderer, progress=report.counter(renderer.name, "parts"))
     rendered = renderer.render(book, outputs.temp(renderer.name))
-    if rendered.page_starts:
+    if rendered.page_starts and not edition.print.layout_tag:  # the reading PDF's pages only
         from anthology.render.pdf import pagemap
 
         key = renderer.layout_key(book)

@@ -25,7 +25,9 @@ class Outputs:
 
     def __init__(self, root: Path, slug: str, output: Path | None, renderers: dict):
         self.finals = {
-            name: destination(root, slug, output, name, renderer.suffix, len(renderers))
+            name: destination(
+                root, slug, output, name, renderer.suffix, len(renderers), _layout_tag(renderer)
+            )
             for name, renderer in renderers.items()
         }
         self.written: list[tuple[Path, Path, str]] = []  # (temporary, final, kind)
@@ -65,12 +67,28 @@ class Outputs:
         return kept
 
 
+def _layout_tag(renderer) -> str:
+    """The PDF's page when the command line changed it from book.toml's ("a4"), else ""."""
+    return getattr(getattr(renderer, "options", None), "layout_tag", "")
+
+
 def destination(
-    root: Path, slug: str, output: Path | None, name: str, suffix: str, count: int
+    root: Path,
+    slug: str,
+    output: Path | None,
+    name: str,
+    suffix: str,
+    count: int,
+    layout: str = "",
 ) -> Path:
-    """Where the edition ``name`` goes: ``build/``, the ``--output`` folder or file name."""
+    """Where the edition ``name`` goes: ``build/``, the ``--output`` folder or file name.
+
+    A PDF of another layout than book.toml's (``layout``, such as "a4") is named for it,
+    ``<slug>-a4.pdf``: the reading PDF, whose pages the EPUB shows, stays as it is.
+    """
+    named = f"{slug}-{layout}{suffix}" if layout else f"{slug}{suffix}"
     if output is None:
-        return root / "build" / f"{slug}{suffix}"
+        return root / "build" / named
     lowered = output.name.lower()
     if lowered.endswith((".epub", ".pdf", ".azw3")):
         # A file name of one's own may drop the print shop's "-print" (book.pdf).
@@ -84,4 +102,4 @@ def destination(
                 )
             )
         return output
-    return output / f"{slug}{suffix}"
+    return output / named

@@ -132,6 +132,10 @@ def test_the_print_shop_file_sits_beside_the_reading_pdf(edition: Path) -> None:
     assert reading.name.endswith(".pdf") and shop.name == reading.name[:-4] + "-print.pdf"
     assert reading.exists() and shop.exists()
     assert any("/Annots" in p for p in PdfReader(reading).pages)
+    before = reading.read_bytes()
+    other = run(edition, targets=("pdf",), print_options={"page": "A4"}).outputs["pdf"]
+    assert other.name == reading.name[:-4] + "-a4.pdf"
+    assert reading.read_bytes() == before  # the reading PDF, the EPUB's pages, stays
 
 
 def test_pdf_x_is_refused_without_a_printing_profile(edition: Path, monkeypatch) -> None:

@@ -132,7 +132,8 @@ _PRINT_OPTIONS = [
         "--page-size",
         type=click.Choice(list(PAGE_SIZES), case_sensitive=False),
         default=None,
-        help="Trim size (default: [print] page in book.toml, or A5).",
+        help="Trim size (default: [print] page in book.toml, or A5). Another size than "
+        "book.toml's is written as its own file, <title>-<size>.pdf, beside the reading PDF.",
     ),
     click.option(
         "--print-shop",

@@ -360,7 +360,7 @@ def _print_options(problems: Problems, table: object) -> PrintOptions:
                 problems.line_of("page", after=section),
             )
         else:
-            options = replace(options, page=name)
+            options = replace(options, page=name, book_page=name)
     if isinstance(table.get("shop"), bool):
         options = replace(options, shop=table["shop"])
     if isinstance(table.get("cover"), bool):

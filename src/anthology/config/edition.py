@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,16 @@ class PrintOptions:
     paper: str = "80gsm"  # for the cover's spine: a paper weight or a thickness in mm
     cover: bool = False  # also write the print cover (back, spine, front) as <slug>-cover.pdf
     icc: str = ""  # the printer's CMYK profile, relative to sources/ ("" : the system's)
+    # The page book.toml asks for: the reading PDF's. A page given on the command line instead
+    # makes a PDF of its own (``layout_tag``), so the one the EPUB's page numbers follow stays.
+    book_page: str = "A5"
+
+    @property
+    def layout_tag(self) -> str:
+        """"" for the reading PDF's layout, else the page's name in the file name ("a4")."""
+        if self.page == self.book_page:
+            return ""
+        return re.sub(r"[^a-z0-9]+", "-", self.page.lower()).strip("-")
 
     @property
     def pdf_variant(self) -> str | None:
