@@ -429,3 +429,30 @@ def test_epubcheck_finds_an_error_on_each_line_the_structure_checks_do(good, tmp
     theirs = {f.line for f in findings if f.code == "epubcheck" and f.severity == "error"}
     assert len(ours) == len(STRUCTURE), findings
     assert ours <= theirs, findings
+
+
+def test_check_counts_its_checks_done_and_the_cli_shows_them_unless_quiet(
+    good, no_epubcheck, monkeypatch
+) -> None:
+    from anthology.check import check_epub
+    from anthology.check.device import CHECKS
+
+    told: list[tuple[int, int]] = []
+    check_epub(good, progress=lambda *d: told.append(d))
+    total = len(CHECKS) + 1  # epubcheck (left out here), then our own
+    assert told == [(n, total) for n in range(1, total + 1)]
+    monkeypatch.setattr("anthology.cli.report.on_terminal", lambda: True)
+    shown = CliRunner().invoke(main, ["check", str(good)])
+    assert shown.exit_code == 0 and "check" in shown.stderr
+    quiet = CliRunner().invoke(main, ["check", "-q", str(good)])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert quiet.stdout == shown.stdout
+
+
+def test_an_unreadable_book_still_ends_its_count(tmp_path, no_epubcheck) -> None:
+    from anthology.check import check_epub
+
+    told: list[tuple[int, int]] = []
+    (tmp_path / "not.epub").write_bytes(b"not a zip")
+    check_epub(tmp_path / "not.epub", progress=lambda *d: told.append(d))
+    assert told[-1][0] == told[-1][1]

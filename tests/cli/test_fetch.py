@@ -612,3 +612,32 @@ def test_page_file_name_of_non_latin_and_long_addresses_is_unique():
 def test_read_url_list():
     text = "# my reader\nhttps://a.example/1\n\n  https://b.example/2  # the second\n"
     assert read_url_list(text) == ["https://a.example/1", "https://b.example/2"]
+
+
+def test_progress_counts_the_pages_done_of_the_pages_to_fetch(site, tmp_path):
+    base, _ = site
+    told: list[tuple[int, int]] = []
+    options = FetchOptions(**FAST)
+    urls = [f"{base}/page/a", f"{base}/page/b", f"{base}/page/c"]
+    fetch_pages(urls, tmp_path / "sources", options, progress=lambda *d: told.append(d))
+    assert told == [(1, 3), (2, 3), (3, 3)]
+    told.clear()
+    fetch_pages(urls, tmp_path / "sources", options, progress=lambda *d: told.append(d))
+    assert told == []  # saved before: nothing to fetch, nothing to count
+
+
+def test_the_cli_shows_progress_on_a_terminal_and_not_with_quiet(site, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from anthology.cli import main
+
+    base, _ = site
+    monkeypatch.setattr("anthology.cli.report.on_terminal", lambda: True)
+    (tmp_path / "sources").mkdir()
+    args = ["fetch", f"{base}/page/a", f"{base}/page/b", "--project", str(tmp_path)]
+    shown = CliRunner().invoke(main, [*args, "--delay", "0"])
+    assert shown.exit_code == 0, shown.output
+    assert "fetch" in shown.stderr
+    quiet = CliRunner().invoke(main, [*args, "--delay", "0", "--refresh", "-q"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == "" and quiet.stdout == ""

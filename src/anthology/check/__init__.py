@@ -8,30 +8,49 @@ with a stable code. Only the CLI prints them.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from anthology.check.archive import SEVERITIES
-from anthology.check.device import device_checks
+from anthology.check.device import CHECKS, device_checks
 from anthology.check.epubcheck import run_epubcheck
 from anthology.core.errors import Diagnostic
 
 
-def check_epub(path: Path, epubcheck: bool = True) -> list[Diagnostic]:
+def check_epub(
+    path: Path,
+    epubcheck: bool = True,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> list[Diagnostic]:
     """Check the EPUB at ``path`` with epubcheck and the device checks.
 
     Args:
         path: an EPUB file; its content is not trusted.
         epubcheck: also run the epubcheck validator (Java, several seconds).
+        progress: told (checks done, checks) after each check.
 
     Returns:
         The findings, sorted by file, line, severity and code.
     """
-    findings = run_epubcheck(path) if epubcheck else []
+    total = len(CHECKS) + epubcheck
+    count = 0
+
+    def done() -> None:
+        nonlocal count
+        count += 1
+        progress(count, total)
+
+    findings = []
+    if epubcheck:
+        findings = run_epubcheck(path)
+        done()
     try:
         with zipfile.ZipFile(path) as archive:
-            findings += device_checks(archive)
+            findings += device_checks(archive, done)
     except (zipfile.BadZipFile, OSError) as exc:
         findings.append(Diagnostic("epub-unreadable", "error", "", f"not a readable EPUB: {exc}"))
+    if count < total:  # an unreadable book ends its checks early
+        progress(total, total)
     return sort_findings(findings)
 
 

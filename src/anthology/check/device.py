@@ -38,14 +38,17 @@ _DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*[\"'
 _COMMENT = re.compile(rb"<!--(.*?)-->", re.S)
 
 
-def device_checks(archive: zipfile.ZipFile) -> list[Diagnostic]:
-    """Every check but epubcheck, on an open archive."""
+def device_checks(
+    archive: zipfile.ZipFile, done: Callable[[], None] = lambda: None
+) -> list[Diagnostic]:
+    """Every check but epubcheck, on an open archive; ``done`` is called after each."""
     if len(archive.infolist()) > MAX_MEMBERS:
         return [Diagnostic("epub-unreadable", "error", "", f"more than {MAX_MEMBERS} members")]
     epub = open_epub(archive)
     findings = []
     for check in CHECKS:
         findings += check(epub)
+        done()
     return findings + epub.problems  # last: the checks parse more members as they go
 
 

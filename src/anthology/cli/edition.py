@@ -182,6 +182,7 @@ def fetch(
       compile fetch https://example.org/article
       compile fetch --from-file urls.txt --project my-reader
     """
+    from anthology.cli.report import CliReporter
     from anthology.config.book import fetch_contact
     from anthology.fetch.options import FetchOptions, user_agent
     from anthology.fetch.pages import fetch_pages, read_url_list
@@ -190,9 +191,13 @@ def fetch(
     if not wanted:
         raise click.UsageError("give one or more URLs, or --from-file FILE")
 
+    reporter = CliReporter(quiet, False)
+
     def report(line: str) -> None:
         problem = line.startswith(("failed", "skipped"))
         if problem or not quiet:
+            if reporter.bars:
+                click.echo("\r\x1b[K", err=True, nl=False)  # the line over the bar, not after it
             click.echo(line, err=problem)
 
     try:
@@ -209,6 +214,7 @@ def fetch(
                 refresh=refresh, delay=delay, timeout=timeout, user_agent=user_agent(contact)
             ),
             report=report,
+            progress=reporter.counter("fetch", "pages"),
         )
     except BuildError as exc:
         fail(exc)

@@ -46,7 +46,7 @@ class CliReporter:
     def __init__(self, quiet: bool, verbose: bool):
         self.quiet = quiet
         self.verbose = verbose and not quiet
-        self.bars = not quiet and sys.stderr.isatty()
+        self.bars = not quiet and on_terminal()
 
     def stage(self, message: str) -> None:
         if not self.quiet:
@@ -80,6 +80,11 @@ class CliReporter:
     def decision(self, message: str) -> None:
         if self.verbose:
             click.echo(f"  {message}")
+
+
+def on_terminal() -> bool:
+    """Whether progress bars can be drawn: standard error is a terminal."""
+    return sys.stderr.isatty()
 
 
 # No estimate of the time left until a rate is known: so many items done, so long after the

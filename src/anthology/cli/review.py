@@ -19,7 +19,8 @@ from anthology.cli.options import project_option
 )
 @project_option("The edition folder, whose build/*.epub is checked when no EPUB is given.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on any error or warning.")
-def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar: the findings and counts only.")
+def check_command(epub_file: Path | None, project: Path, strict: bool, quiet: bool) -> None:
     """Check an EPUB for what breaks on e-readers: epubcheck, then our own checks.
 
     Our checks: what Send to Kindle rejects (no UTF-8 declaration, "--" in a comment, an
@@ -39,6 +40,7 @@ def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
       compile check --strict book.epub fail a CI job on any error or warning
     """
     from anthology.check import check_epub, summary
+    from anthology.cli.report import CliReporter
 
     books = [epub_file] if epub_file else sorted((project / "build").glob("*.epub"))
     if not books:
@@ -49,7 +51,8 @@ def check_command(epub_file: Path | None, project: Path, strict: bool) -> None:
     for book in books:
         if len(books) > 1:
             click.echo(f"==> {book} <==")
-        found = check_epub(book)
+        progress = CliReporter(quiet, False).counter("check", "checks")
+        found = check_epub(book, progress=progress)
         for finding in found:
             click.echo(str(finding))
         findings += found

@@ -47,6 +47,7 @@ def fetch_pages(
     sources: Path,
     options: FetchOptions | None = None,
     report: Callable[[str], None] = lambda line: None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> FetchResult:
     """Download each page in ``urls`` into ``sources/``, with its images.
 
@@ -59,6 +60,7 @@ def fetch_pages(
         sources: the edition's ``sources/`` folder (created if missing).
         options: politeness, patience and limits (``FetchOptions()`` when None).
         report: called with one line per URL (saved, skipped or failed), from any thread.
+        progress: told (pages done, pages to fetch) as each page is done, one call at a time.
 
     Returns:
         The pages saved, skipped (with reasons) and failed (with one-line reasons).
@@ -71,16 +73,25 @@ def fetch_pages(
     if sources.exists() and not sources.is_dir():
         raise BuildError("is not a folder", sources)
     sources.mkdir(parents=True, exist_ok=True)
-    run = _Run(sources, Record(sources), options, _Serialised(report))
+    lines = _Serialised(report)
+    run = _Run(sources, Record(sources), options, lines)
     run.plan(urls)
     todo = [url for url in run.wanted if url not in run.outcomes]
     if todo:
         client = Client(options)
         pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(todo)))
+        done = 0
+
+        def save(url: str) -> SavedPage | Problem:
+            nonlocal done
+            outcome = run.save(client, url)
+            with lines.lock:  # one at a time, and never across a line being written
+                done += 1
+                progress(done, len(todo))
+            return outcome
+
         try:
-            for url, outcome in zip(
-                todo, pool.map(lambda u: run.save(client, u), todo), strict=True
-            ):
+            for url, outcome in zip(todo, pool.map(save, todo), strict=True):
                 run.outcomes[url] = outcome
         finally:
             # On Ctrl-C, pages not yet started are dropped; those under way finish.
