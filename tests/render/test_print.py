@@ -219,3 +219,42 @@ def test_own_cover_replaces_the_generated_one(edition: Path) -> None:
     result = run(edition, targets=("epub",))
     with zipfile.ZipFile(result.outputs["epub"]) as z:
         assert "EPUB/images/cover.png" in z.namelist()
+
+
+def test_a_figure_taller_than_the_page_is_scaled_to_sit_among_the_text(tmp_path: Path) -> None:
+    """A portrait image taller than the page neither runs off it nor takes a page of its own,
+    leaving the one before half blank: it is scaled, and keeps its caption and its shape."""
+    from PIL import Image
+
+    sources = tmp_path / "sources"
+    (sources / "images").mkdir(parents=True)
+    Image.new("RGB", (600, 1100), (200, 210, 230)).save(sources / "images" / "tower.png")
+    words = ["tower", "harbour", "town", "ship", "quay", "light", "keeper", "night"]
+    words += ["storm", "wind", "stone", "stair"]
+
+    def paragraph(n: int) -> str:
+        sentences = (
+            f"On day {n * 7 + k} the {words[(n + k) % 12]} stood by the {words[(n + 2 * k) % 12]}"
+            f" and the {words[(3 * n + k) % 12]} watched the {words[(n + 5 * k) % 12]}."
+            for k in range(7)
+        )
+        return f"<p>{' '.join(sentences)}</p>\n"
+
+    figure = (
+        '<figure><img src="images/tower.png" alt="The tower"/>'
+        "<figcaption>The tower, from the quay.</figcaption></figure>\n"
+    )
+    body = "".join(map(paragraph, range(6))) + figure + "".join(map(paragraph, range(6, 12)))
+    (sources / "tower.html").write_text(
+        "<html><head><title>The harbour tower</title></head><body><article>"
+        f"<h1>The harbour tower</h1>\n{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    pdf = run(tmp_path, targets=("pdf",)).outputs["pdf"]
+    with pdfplumber.open(pdf) as document:
+        [(page, image)] = [(p, i) for p in document.pages for i in p.images]
+        assert image["height"] <= 0.5 * page.height
+        assert abs(image["width"] / image["height"] - 600 / 1100) < 0.02
+        text = page.extract_text()
+        assert "The tower, from the quay." in text
+        assert len(text.split()) > 100  # text shares the figure's page
