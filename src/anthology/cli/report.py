@@ -105,9 +105,9 @@ def _advance(bar, done: int) -> None:
     """Move ``bar`` to ``done``; switch its estimate on once a rate is known."""
     import time
 
-    bar.update(done - bar.pos)
-    if bar.info:
+    if bar.info:  # before the update, which draws the bar: "3/12 parts" as it reaches 3
         bar.item_show_func = lambda _item: bar.info.format(done)
+    bar.update(done - bar.pos)
     if (
         not bar.show_eta
         and done >= _RATE_AFTER_ITEMS
