@@ -91,6 +91,8 @@ class Walker:
         self.sources = _sources_root(page)
         self.base_url = meta.url
         self.limits = limits
+        # the prose of the largest container walked: a furniture hint never drops most of it
+        self.prose = max((s.length - s.links for s in stats.values()), default=0)
 
     # blocks
 
@@ -157,7 +159,7 @@ class Walker:
         if s.teasers >= 2 and (s.length - s.links) < 300 * s.teasers:
             record_drop(self.out.dropped, tag, f"a list of {s.teasers} linked headlines (teasers)")
             return True
-        if class_hint(tag) < 0 and density > 0.25:
+        if class_hint(tag) < 0 and density > 0.25 and s.length - s.links < 0.5 * self.prose:
             record_drop(self.out.dropped, tag, "furniture by class or id, with many links")
             return True
         return False
