@@ -111,22 +111,54 @@ def in_furniture(element: etree._Element) -> bool:
 def strip_furniture(
     body: etree._Element, stats: dict[etree._Element, Stats], dropped: list[Dropped]
 ) -> None:
-    """Remove furniture by tag name and class/id hints, unless it holds most of the page's prose."""
+    """Remove furniture by tag name and class/id hints, unless it holds most of the page's prose.
+
+    Siblings removed for the same mechanics word count together: a page builder that puts each
+    section of the article in its own "widget" holds the article in several of them."""
     total = stats[body]
     prose = max(1, total.length - total.links)
     stack = [body]
     while stack:
         element = stack.pop()
-        for child in list(element):
-            reason = _furniture_reason(child)
+        children = list(element)
+        reasons = [_furniture_reason(child) for child in children]
+        alike: dict[tuple, int] = {}  # the prose of the furniture siblings named alike
+        for child, reason in zip(children, reasons, strict=True):
             if reason:
                 s = stats.get(child, Stats())
-                holds = (s.length - s.links) / prose
+                key = _alike(child, reason)
+                alike[key] = alike.get(key, 0) + s.length - s.links
+        for child, reason in zip(children, reasons, strict=True):
+            if reason:
+                s = stats.get(child, Stats())
+                holds = alike[_alike(child, reason)] / prose
                 if holds < 0.5 or (reason == "navigation" and s.links > 0.6 * s.length):
                     record_drop(dropped, child, reason)
                     remove_keeping_tail(child)
                     continue
             stack.append(child)
+
+
+# Furniture words that name how a block is built or reached, not what it is: a page builder
+# calls every block a "widget", and jump links target every section ("skip to topic 2"). Only
+# siblings removed for these alone count together; comments, related links or reviews stay
+# furniture however much of the page they fill.
+_MECHANICS = ("widget", "skip")
+
+
+def _alike(element: etree._Element, reason: str) -> tuple:
+    """What siblings removed for the same mechanics word share: the tag and the words (an
+    element removed for anything else is alike only to itself)."""
+    words = frozenset(w for w in _words_in(_named_as(element)) if _is_furniture_word(w))
+    if words and all(w.startswith(_MECHANICS) for w in words):
+        return (element.tag, words)
+    return (id(element), reason)
+
+
+def _is_furniture_word(word: str) -> bool:
+    return word not in _NOT_FURNITURE and (
+        word in _FURNITURE_WORDS or word.startswith(_FURNITURE_STEMS)
+    )
 
 
 def _furniture_reason(element: etree._Element) -> str:

@@ -30,7 +30,11 @@ _RAW_SKIP = re.compile(
     r"|![^>]*>|\?[^>]*>)",
     re.I,
 )
-_RAW_TAG = re.compile(r"<[A-Za-z/][^>]*>")
+# A tag runs to its first ">" outside a quoted attribute value: script frameworks write
+# expressions with ">" and "=>" into attributes (Alpine's x-data, Vue's :class), and those are
+# no more the page's words than any other attribute. A value's quote opens only after "=", as
+# HTML's tokenizer reads it; atomic groups keep the scan linear.
+_RAW_TAG = re.compile(r"<[A-Za-z/](?>=\s*+\"[^\"]*+\"?|=\s*+'[^']*+'?|[^>])*+>")
 _NOT_WORD = re.compile(r"\W+")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _ASCII_NOT_WORD = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
@@ -116,7 +120,7 @@ def soup_to_lxml(soup: BeautifulSoup) -> etree._Element:
     """BeautifulSoup's tree copied into lxml's (without recursion: it may be deep). Comments
     and the like stay behind; namespaced elements too (never content); names or attributes
     lxml refuses become a ``span`` and are left out."""
-    html_tag = soup.find("html", recursive=False)
+    html_tag = _one_html(soup)
     root = etree.Element("html")
     stack: list[tuple[Tag, etree._Element]] = [(html_tag or soup, root)]
     while stack:
@@ -141,6 +145,35 @@ def soup_to_lxml(soup: BeautifulSoup) -> etree._Element:
                 else:
                     last.tail = (last.tail or "") + text
     return root
+
+
+def _one_html(soup: BeautifulSoup) -> Tag | None:
+    """The page's ``<html>``, with what BeautifulSoup put in a second one moved into it.
+
+    A page that goes on after its ``</html>`` (a theme that closes the page before it prints
+    the article) gets a second ``<html>`` in BeautifulSoup's tree; a browser shows that content
+    in the body, and so it goes there: a later head's into the head, the rest into the body."""
+    first, *later = soup.find_all("html", recursive=False) or [None]
+    for extra in later:
+        for child in list(extra.contents):
+            name = child.name if isinstance(child, Tag) else None
+            if name in ("head", "body"):
+                part = _part(soup, first, name)
+                for grandchild in list(child.contents):
+                    part.append(grandchild.extract())
+            else:
+                _part(soup, first, "body").append(child.extract())
+        extra.decompose()
+    return first
+
+
+def _part(soup: BeautifulSoup, html_tag: Tag, name: str) -> Tag:
+    """The page's head or body, made when it has none."""
+    found = html_tag.find(name, recursive=False)
+    if found is None:
+        found = soup.new_tag(name)
+        html_tag.insert(0 if name == "head" else len(html_tag.contents), found)
+    return found
 
 
 def _copy_attributes(tag: Tag, element: etree._Element) -> None:

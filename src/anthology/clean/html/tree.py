@@ -204,7 +204,12 @@ def measure(body: etree._Element) -> dict[etree._Element, Stats]:
                     links += n
                     own_links += n
                 commas += text.count(",") + text.count("\uff0c") + text.count("\u3001")
-        if name in HEADINGS and length and (links >= 0.8 * length or _parent_tag(element) == "a"):
+        if (
+            name in HEADINGS
+            and length
+            and (links >= 0.8 * length or _parent_tag(element) == "a")
+            and not _anchored(element)
+        ):
             teasers += 1
         stats[element] = Stats(
             length=length,
@@ -216,6 +221,18 @@ def measure(body: etree._Element) -> dict[etree._Element, Stats]:
             teasers=teasers,
         )
     return stats
+
+
+def _anchored(heading: etree._Element) -> bool:
+    """Whether a linked heading links only to a place on its own page (documentation links
+    each section's heading to itself): a section of the article, not another article's
+    headline."""
+    parent = heading.getparent()
+    links = list(heading.iter("a"))
+    if parent is not None and parent.tag == "a":
+        links.append(parent)
+    hrefs = [link.get("href") or "" for link in links]
+    return bool(hrefs) and all(href.strip().startswith("#") for href in hrefs)
 
 
 def record_drop(dropped: list[Dropped], node: Tag | etree._Element, reason: str) -> None:

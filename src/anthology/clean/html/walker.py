@@ -120,6 +120,8 @@ class Walker:
         self.sources = _sources_root(page)
         self.base_url = meta.url
         self.limits = limits
+        # the prose of the largest container walked: a furniture hint never drops most of it
+        self.prose = max((s.length - s.links for s in stats.values()), default=0)
 
     # blocks
 
@@ -190,8 +192,13 @@ class Walker:
             record_drop(self.out.dropped, tag, f"a list of {teasers} linked headlines (teasers)")
             return True
         # a layout wrapper named for its sidebars that holds the page's <main> or <article> is
-        # the article's frame, not furniture
-        if class_hint(tag) < 0 and density > 0.25 and tag.find(("main", "article")) is None:
+        # the article's frame, not furniture; nor is one holding half the page's prose
+        if (
+            class_hint(tag) < 0
+            and density > 0.25
+            and tag.find(("main", "article")) is None
+            and s.length - s.links < 0.5 * self.prose
+        ):
             record_drop(self.out.dropped, tag, "furniture by class or id, with many links")
             return True
         return False
