@@ -20,6 +20,26 @@ if TYPE_CHECKING:
 _NAMESPACE = uuid.UUID("6f2a7c7e-3b1e-4f51-9a43-1c5b1f0e9d17")
 
 
+# The ids of the book's own pages (render/templates), which no chapter or heading may take.
+BOOK_IDS = frozenset(
+    [
+        "titlepage",
+        "toc",
+        "toc-title",
+        "landmarks",
+        "page-list",
+        "colophon",
+        "colophon-title",
+        "glossary",
+        "glossary-title",
+        "index",
+        "index-title",
+    ]
+)
+# The ids the templates derive from a chapter's: its title's and its glossary notes'.
+CHAPTER_ID_SUFFIXES = ("-title", "-terms")
+
+
 def assemble(edition: Edition, articles: dict[str, Article], plan: Plan | None = None) -> Book:
     """Build the ``Book`` from the edition and its articles, keyed by source name.
 
@@ -61,7 +81,11 @@ def assemble(edition: Edition, articles: dict[str, Article], plan: Plan | None =
     def typeset(text: str) -> str:
         return smarten(text, edition.language)
 
-    used_ids: set[str] = set()
+    # Ids the book's own pages and parts hold, so that no chapter or heading takes one (a
+    # chapter titled "Index", a section headed "Title" in a chapter whose title id it would be).
+    used_ids: set[str] = set(BOOK_IDS)
+    for number in range(1, len(layout) + 1):
+        used_ids.update((f"part-{number}", f"part-{number}-title"))
     parts = []
     for number, (title, intro, entries) in enumerate(layout, start=1):
         chapters = tuple(
@@ -145,7 +169,7 @@ def _in_its_language(article: Article, language: str) -> Article:
 
 def _chapter(article: Article, used_ids: set[str], running_title: str = "") -> Chapter:
     base = slugify(article.title, 40) or "chapter"
-    chapter_id = _unique(base, used_ids)
+    chapter_id = _unique(base, used_ids, CHAPTER_ID_SUFFIXES)
     headings = []
     for block in article.body:
         if isinstance(block, Heading):
@@ -160,14 +184,17 @@ def _chapter(article: Article, used_ids: set[str], running_title: str = "") -> C
     )
 
 
-def _unique(base: str, used: set[str]) -> str:
+def _unique(base: str, used: set[str], suffixes: tuple[str, ...] = ()) -> str:
+    """An id from ``base`` not in ``used`` (nor, with each of ``suffixes``, the ids the
+    templates derive from it: ``<chapter>-title``), added to ``used`` with those."""
     # XML ids must not start with a digit.
-    candidate = base if base[:1].isalpha() else f"c-{base}"
+    base = base if base[:1].isalpha() else f"c-{base}"
+    candidate = base
     n = 2
-    while candidate in used:
+    while any(candidate + suffix in used for suffix in ("", *suffixes)):
         candidate = f"{base}-{n}"
         n += 1
-    used.add(candidate)
+    used.update(candidate + suffix for suffix in ("", *suffixes))
     return candidate
 
 
