@@ -10,7 +10,8 @@ as a fresh process (``measure.py`` reads its wall time and peak memory):
 - the stages before rendering, one by one, serially and without the cache (``stages.py
   prepare``): start-up, load, clean, assemble;
 - the real ``compile epub`` and ``compile pdf`` (``stages.py cli``), cold (no ``build/``) and
-  again after one page changed (warm); their progress lines give the render stages;
+  again after one page changed (warm); their progress lines give the render stages, and the
+  stage that took most of each build (start-up counts in the first line's stage, load);
 - whether the builds are exact: with ``SOURCE_DATE_EPOCH`` set (the benchmark sets it for every
   build), the parallel build that reuses the cache after the changed page is put back gives
   the same bytes as a cold build with one worker (``--jobs 1``) and no cache;
@@ -65,6 +66,7 @@ class Build:
     pages: int = 0
     words: int = 0
     articles: int = 0
+    steps: dict[str, float] = field(default_factory=dict)  # seconds by progress line (cli)
 
 
 @dataclass
@@ -99,6 +101,7 @@ def _measured(command: list[str], result: Path) -> Build:
         pages=record.get("pages", 0),
         words=record.get("words", 0),
         articles=record.get("articles", 0),
+        steps=record.get("steps", {}),
     )
 
 
@@ -279,10 +282,12 @@ def _build_rows(result: SizeResult) -> list[Row]:
         note = f"book ready after {_ready(cold)} s"
         if target == "pdf" and pages:
             note += f"; {pages / _wall(cold):.1f} pages/s"
+        note += _dominant(cold)
         rows.append(
             (f"compile {target}, cold", _s(_wall(cold)), _mib(_peak(cold)), _all(cold, note))
         )
         note = f"{_wall(warm) / _wall(cold):.0%} of cold; book ready after {_ready(warm)} s"
+        note += _dominant(warm)
         name = f"compile {target}, 1 page changed"
         rows.append((name, _s(_wall(warm)), _mib(_peak(warm)), _all(warm, note)))
     return rows
@@ -299,6 +304,17 @@ def _peer_rows(result: SizeResult) -> list[Row]:
         note = f"{pages:,} pages, {pages / wall:.1f} pages/s"
         rows.append(("peer: WeasyPrint one-shot PDF", _s(wall), _mib(_peak(result.one_shot)), note))
     return rows
+
+
+def _dominant(runs: list[Build]) -> str:
+    """The stage that took the most of a build (median seconds and share of the build's
+    wall time), named as its progress line names it; "" without progress lines."""
+    names = dict.fromkeys(name for run in runs for name in run.steps)
+    medians = {n: measure.median([r.steps[n] for r in runs if n in r.steps]) for n in names}
+    if not medians:
+        return ""
+    name = max(medians, key=lambda n: medians[n])
+    return f"; most time in {name}: {_s(medians[name])} s ({medians[name] / _wall(runs):.0%})"
 
 
 def _ready(runs: list[Build]) -> str:

@@ -114,6 +114,19 @@ def render_marks(lines: list[tuple[str, float, int]], target: str, start: float)
     return {"prepared": ready - start, target: {"wall": done - ready, "peak_kib": peak}}
 
 
+def steps(lines: list[tuple[str, float, int]], start: float) -> dict[str, float]:
+    """Seconds from one progress line to the next, by the stage the line names ("load: …");
+    the first stage's time includes starting the process and importing the package."""
+    seconds: dict[str, float] = {}
+    last = start
+    for line, at, _ in lines:
+        if match := re.match(r"([a-z][a-z0-9 -]*):\s", line):
+            name = match.group(1)
+            seconds[name] = seconds.get(name, 0.0) + at - last
+            last = at
+    return seconds
+
+
 def page_count(lines: list[tuple[str, float, int]]) -> int:
     """The PDF's pages, as the progress lines give them (0 when they do not)."""
     for line, _, _ in lines:
@@ -140,6 +153,7 @@ def cli(target: str, edition: Path, output: Path, result: Path, options: list[st
         "stages": {},
         **render_marks(stdout.lines, target, started),
         "pages": page_count(stdout.lines),
+        "steps": steps(stdout.lines, started),
         "lines": [line for line, _, _ in stdout.lines],
     }
     if target in record:

@@ -293,7 +293,7 @@ def render_print(renderer, book: Book, edition: Edition, outputs: Outputs, repor
     if rendered.page_starts and not edition.print.layout_tag:  # the reading PDF's pages only
         from anthology.render.pdf import pagemap
 
-        key = renderer.layout_key(book)
+        key = getattr(rendered, "layout_key", "") or renderer.layout_key(book)
         pagemap.save(_page_map_path(edition), key, list(rendered.page_starts))
     if edition.print.cover:
         renderer.write_cover(book, rendered.pages, outputs.cover(renderer.name))

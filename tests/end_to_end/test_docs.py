@@ -18,7 +18,9 @@ DOCS = ROOT / "docs"
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    # Through click's own listing: the top group imports its commands only when asked.
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Sequence
@@ -261,22 +262,19 @@ def _write(package, book: Book, out: Path) -> None:
     from ebooklib import epub
 
     modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
-    raw = out.with_name(out.name + ".raw")
-    try:
-        epub.write_epub(
-            str(raw),
-            package,
-            {
-                "epub3_pages": False,
-                "mtime": modified,
-                "raise_exceptions": True,
-                "epub3_landmark": False,
-                "compresslevel": 0,  # a scratch file: _repack compresses, once
-            },
-        )
-        _repack(raw, out, modified, book.language)
-    finally:
-        raw.unlink(missing_ok=True)
+    raw = io.BytesIO()  # ebooklib's zip stays in memory: the book is written once, repacked
+    epub.write_epub(
+        raw,
+        package,
+        {
+            "epub3_pages": False,
+            "mtime": modified,
+            "raise_exceptions": True,
+            "epub3_landmark": False,
+            "compresslevel": 0,  # a scratch zip: _repack compresses, once
+        },
+    )
+    _repack(raw, out, modified, book.language)
 
 
 def _ncx_toc(book: Book, items: dict, epub) -> list:
@@ -312,7 +310,7 @@ def _strip_comments(data: bytes) -> bytes:
     return _COMMENT.sub(b"", data)
 
 
-def _repack(raw: Path, out: Path, modified: datetime, language: str) -> None:
+def _repack(raw: Path | io.BytesIO, out: Path, modified: datetime, language: str) -> None:
     """Rewrite the zip: mimetype first and stored, a fixed member order, fixed timestamps.
 
     ebooklib stamps members with the current time, so its own output differs between builds.

@@ -33,9 +33,8 @@ import tempfile
 from pathlib import Path
 
 from anthology.core.model import Book
-from anthology.render.documents import epub_doc_ids, print_html
+from anthology.render.documents import epub_doc_ids
 from anthology.render.pdf.document import (
-    FONTS,
     references,
     render_warnings,
     resolution_warnings,
@@ -67,8 +66,12 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS
 
+    first = renderer.print_html(book)  # the body's HTML, and the layout key's
+
     def chunks(references=None, folios=None) -> list[Chunk]:
-        html = print_html(book, FONTS, references, renderer.image_href, folios)
+        html = first if references is None and folios is None else None
+        if html is None:
+            html = renderer.print_html(book, references, folios)
         return split_html(html, back_ids, chunk_chars, even=options.shop)
 
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".parts-") as scratch:
@@ -96,6 +99,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         ),
         parts=len(results),
         laid_out=cache.laid_out,
+        layout_key=renderer.layout_key(book, first),
     )
 
 

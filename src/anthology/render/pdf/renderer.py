@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -185,19 +185,29 @@ class PdfRenderer:
             return ResourceGate([*self.gate.roots, profile.parent])
         return self.gate
 
-    def layout_key(self, book: Book) -> str:
-        """A fingerprint of the layout: the same key, the same pages (no WeasyPrint needed)."""
+    def layout_key(self, book: Book, html: str | None = None) -> str:
+        """A fingerprint of the layout: the same key, the same pages (no WeasyPrint needed).
+
+        ``html``: the book's first print HTML (``self.print_html(book)``) when already built.
+        """
         from importlib.metadata import version
 
         words = sum(chapter.article.word_count for chapter in book.chapters)
+        if html is None:
+            html = self.print_html(book)
         return layout_key(
             version("weasyprint"),
             # The build's timestamp is in the HTML's metadata, not on any page.
-            print_html(book, FONTS, image_href=self.image_href).replace(book.modified, ""),
+            html.replace(book.modified, ""),
             page_css(self.options, words, self.output_profile()),
             "in parts" if self.in_parts(book) else "whole",
             *(sheet.text for sheet in self.stylesheets),
         )
+
+    def print_html(self, book: Book, references=None, folios=None) -> str:
+        """The book as one print HTML: without ``references``, the first layout's (and the
+        layout key's) HTML."""
+        return print_html(book, FONTS, references, self.image_href, folios)
 
     def layers(self, book: Book) -> list[tuple[str, str | None]]:
         """(CSS, base URL) of every layer in cascade order, the generated page layer included."""
@@ -231,15 +241,17 @@ class PdfRenderer:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document, root, document_html = self._lay_out(book)
-            return self._write(book, document, root, document_html, out, collector.messages)
+            document, root, document_html, key = self._lay_out(book)
+            rendered = self._write(book, document, root, document_html, out, collector.messages)
+            return replace(rendered, layout_key=key)
         except OSError as exc:
             raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
         finally:
             logger.removeHandler(collector)
 
     def _lay_out(self, book: Book):
-        """The whole book laid out: the document, the HTML tree it came from, the HTML."""
+        """The whole book laid out: the document, the HTML tree it came from, the HTML, and
+        the layout key (from the first HTML, built once)."""
         import weasyprint
 
         from anthology.render.pdf.weasy import install_linebreak
@@ -262,20 +274,21 @@ class PdfRenderer:
             options = self._write_options() if final else {}
             return html.render(stylesheets=stylesheets, color_profiles=profiles, **options)
 
-        document_html = print_html(book, FONTS, image_href=self.image_href)
+        document_html = self.print_html(book)
+        key = self.layout_key(book, document_html)
         document = layout(document_html, final=not book.index)
         if book.index:
             # The back matter follows every chapter, so filling in its page numbers moves
             # no chapter: the pages found in the first layout stay right.
             references = page_references(book, document)
-            document_html = print_html(book, FONTS, references, self.image_href)
+            document_html = self.print_html(book, references)
             document = layout(document_html)
         if self.options.shop and len(document.pages) % 2:
             # Printers fold sheets: the book ends on an even page, a blank one if need be.
             blank = _blank_page(document)
             if blank is not None:
                 document = document.copy([*document.pages, blank])
-        return document, trees[0], document_html
+        return document, trees[0], document_html, key
 
     def _write(self, book, document, root, document_html: str, out: Path, warnings) -> PdfRendered:
         """Write the laid-out ``document``; what it holds as a ``PdfRendered``."""
