@@ -23,7 +23,7 @@ REFUSED = {
     "0580": "a product page",
     "0172": "a forum thread",
     "0513": "a forum thread",
-    "0147": "a list of links and headlines",
+    "0264": "a list of links and headlines",
     "1371": "a list of links and headlines",
     "0632": "a collection of items",
     "0633": "a collection of items",
