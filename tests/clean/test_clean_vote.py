@@ -36,6 +36,25 @@ def test_all_blocks_at_once_score_exactly_as_one_by_one() -> None:
     assert model.probabilities([]) == []
 
 
+def _row(**values: float) -> list[float]:
+    row = [0.0] * len(vote.FEATURES)
+    for name, value in values.items():
+        row[vote.FEATURES.index(name)] = value
+    return row
+
+
+def test_a_heading_both_voters_chose_goes_with_the_section_it_heads() -> None:
+    heading = _row(ours=1, theirs=1, tag_h=1)
+    text = _row(ours=1, theirs=1, tag_p=1)
+    rows = [heading, heading, text, heading, text, heading, text]
+    kept = [False, False, True, False, False, True, True]
+    # the two headings before kept text are kept; the one over a dropped section is not
+    assert vote.with_headings(rows, kept) == [True, True, True, False, False, True, True]
+    # a heading one voter alone chose is left to the classifier
+    alone = _row(ours=1, theirs=0, tag_h=1)
+    assert vote.with_headings([alone, text], [False, True]) == [False, True]
+
+
 def _article(kept_words: int, prose_words: int) -> Article:
     body = (Paragraph(" ".join(["word"] * kept_words)),)
     return Article(source="a.html", title="A", body=body, page_prose_words=prose_words)

@@ -599,6 +599,7 @@ class Ballot:
             )
             for b, o, h, p in zip(blocks, ours, homes, chances, strict=True)
         ]
+        kept = with_headings(rows, kept)
         if not any(kept):
             return None
         dropped = [
@@ -628,6 +629,24 @@ class Ballot:
         if self._prose is None:
             self._prose = prose_words(self.blocks())
         return self._prose
+
+
+def with_headings(rows: list[list[float]], kept: list[bool]) -> list[bool]:
+    """``kept`` with every heading both voters chose kept when the text it heads is: a heading
+    goes with its section. The classifier weighs each block alone, and a short heading with no
+    sentence in it can fall under the threshold where its section's text does not; then the
+    section reads as part of the one before (and the same text under a new heading reads as a
+    repeat of it)."""
+    ours, theirs, heading = (FEATURES.index(n) for n in ("ours", "theirs", "tag_h"))
+    out = list(kept)
+    section_kept = False  # whether the next block after the headings met so far is kept
+    for i in range(len(rows) - 1, -1, -1):
+        row = rows[i]
+        if not row[heading]:
+            section_kept = out[i]
+        elif section_kept and row[ours] > 0 and row[theirs] >= 0.5:
+            out[i] = True
+    return out
 
 
 PROSE_CHARS = 80  # a block shorter than this is not counted as prose
