@@ -141,8 +141,7 @@ def metadata_scorer():
     except ImportError:
         return None
     try:
-        path = m.GOLD_BYLINES
-        bylines = m.read_gold_bylines(path) if path.exists() else {}
+        bylines = m.read_gold_bylines([p for p in m.GOLD_BYLINES if p.exists()])
         return m.norm_title, m.norm_names, bylines
     except AttributeError:
         return None

@@ -35,6 +35,7 @@ ALLOWED_INLINE = {
     "samp",
     "var",
 }
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
 BLOCKS = Paragraph | Heading | Quote | ListBlock | Figure | Code | Table | DefinitionList | Math
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
@@ -59,6 +60,13 @@ def assert_allowlisted(article: Article) -> None:
         root = etree.fromstring(f"<x>{fragment}</x>".encode(), _PARSER)
         for element in root.iter():
             if element is root:
+                continue
+            if element.tag.startswith(MATHML):
+                # A formula within a line: MathML, never a link, a source or a handler.
+                assert not any(
+                    name.startswith(("on", "{")) or name in ("href", "src")
+                    for name in map(str.lower, element.attrib)
+                ), fragment
                 continue
             assert element.tag in ALLOWED_INLINE, fragment
             if element.tag == "a":

@@ -356,7 +356,12 @@ _HTML = st.recursive(_TEXT, _element, max_leaves=40).map(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,  # the same examples in every run: CI is repeatable
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     st.one_of(
         _HTML, st.text(max_size=300), st.binary(max_size=200).map(lambda b: b.decode("latin-1"))
