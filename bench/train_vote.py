@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gzip
 import json
 import pickle
 import sys
@@ -40,21 +39,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "benchmarks"
 sys.path.insert(0, str(SHARED / "extraction"))
 import evaluate  # noqa: E402  the shared scorer
+from extraction import page_bytes, read_rows  # noqa: E402  the benchmark's own page reading
 
 _N = "data-anthology-v"
 
 
-def read_rows(data: Path) -> list[dict]:
-    with (data / "truth.jsonl").open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 def page_text(data: Path, page_id: str) -> str:
-    plain = data / "pages" / f"{page_id}.html"
-    if plain.exists():
-        return decode(plain.read_bytes(), "html") or ""
-    raw = gzip.decompress((data / "pages" / f"{page_id}.html.gz").read_bytes())
-    return decode(raw, "html") or ""
+    return decode(page_bytes(data, page_id), "html") or ""
 
 
 def theirs_text(text: str, cache: Path | None, page_id: str, fast: bool) -> str:
