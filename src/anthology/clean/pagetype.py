@@ -228,14 +228,16 @@ class _Walk:
             f[_COUNTED[tag]] += 1
         if tag in _ACTION_TAGS:
             self._actions(el, tag, attrib)
-        text = el.text
-        if text:
-            n = len(text.strip())
-            if n:
-                frame.chars += n
-                frame.last = text
-                if _has_price(text):
-                    self.prices += 1
+        self._text(frame, el.text)
+
+    def _text(self, frame: _Frame, text: str | None) -> None:
+        """Text met in ``frame``'s element: its characters, the last text seen, a price."""
+        n = len(text.strip()) if text else 0
+        if n:
+            frame.chars += n
+            frame.last = text
+            if _has_price(text):
+                self.prices += 1
 
     def _microdata(self, attrib: etree._Attrib) -> None:
         """schema.org microdata: the types an element declares, and the properties it holds."""
@@ -339,14 +341,7 @@ class _Walk:
         parent.has_link |= frame.has_link
         parent.has_media |= frame.has_media
         parent.has_heading |= frame.has_heading
-        tail = el.tail
-        if tail:
-            n = len(tail.strip())
-            if n:
-                parent.chars += n
-                parent.last = tail
-                if _has_price(tail):
-                    self.prices += 1
+        self._text(parent, el.tail)
 
     def _heading(self, el: etree._Element, tag: str, frame: _Frame, chars: int) -> None:
         f = self.f
