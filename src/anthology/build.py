@@ -293,7 +293,8 @@ def render_print(renderer, book: Book, edition: Edition, outputs: Outputs, repor
     if rendered.page_starts and not edition.print.layout_tag:  # the reading PDF's pages only
         from anthology.render.pdf import pagemap
 
-        key = getattr(rendered, "layout_key", "") or renderer.layout_key(book)
+        sheets = (sheet.text for sheet in renderer.stylesheets)
+        key = pagemap.print_key(book, edition.print, sheets, edition.sources)
         pagemap.save(_page_map_path(edition), key, list(rendered.page_starts))
     if edition.print.cover:
         renderer.write_cover(book, rendered.pages, outputs.cover(renderer.name))
@@ -320,12 +321,14 @@ def print_page_starts(printed, renderers, book: Book, edition: Edition, style: s
     if printed is not None and printed.page_starts:
         return printed.page_starts
     from anthology.render.pdf import pagemap
+    from anthology.render.styles import style_layers
 
     path = _page_map_path(edition)
-    # The layout key costs a print HTML of the whole book: not worth it without a saved map.
     starts = None
     if path.exists():
-        starts = pagemap.load(path, renderer_for("pdf", edition, style).layout_key(book))
+        # Checked against the layout's inputs: no print renderer, no print HTML.
+        sheets = (sheet.text for sheet in style_layers(edition.root, "print", style))
+        starts = pagemap.load(path, pagemap.print_key(book, edition.print, sheets, edition.sources))
     if starts is None:
         report.stage(messages.NO_PRINT_PAGES)
         return ()

@@ -165,3 +165,25 @@ def test_a_page_starting_at_a_line_break_is_marked_beside_it_not_inside_it() -> 
         for br in tree.iterfind(".//x:br", NS):
             assert len(br) == 0 and not br.text, out
         assert len(tree.findall(".//x:span[@id='page-7']", NS)) == 1
+
+
+def test_the_print_key_follows_the_layouts_inputs_not_the_build_time(
+    edition: Path, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from anthology.build import prepare
+    from anthology.config.edition import PrintOptions
+
+    _, book = prepare(edition)
+    sources = edition / "sources"
+    key = pagemap.print_key(book, PrintOptions(), ["p { margin: 0 }"], sources)
+    assert key == pagemap.print_key(
+        replace(book, modified="2001-01-01T00:00:00Z"), PrintOptions(), ["p { margin: 0 }"], sources
+    )
+    assert key != pagemap.print_key(
+        replace(book, title="Another title"), PrintOptions(), ["p { margin: 0 }"], sources
+    )
+    assert key != pagemap.print_key(book, PrintOptions(page="A4"), ["p { margin: 0 }"], sources)
+    assert key != pagemap.print_key(book, PrintOptions(), ["p { margin: 1em }"], sources)
+    assert key != pagemap.print_key(book, PrintOptions(), ["p { margin: 0 }"], tmp_path)

@@ -16,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 from anthology.core.files import write_atomic
 from anthology.render.places import WHOLE, PageStart, local_name, text_blocks
 
-FORMAT = 1
+FORMAT = 2  # 2: keyed by the layout's inputs (print_key), not by its print HTML
 
 
 def roman(number: int) -> str:
@@ -161,4 +164,45 @@ def layout_key(*parts: str) -> str:
     for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def print_key(book, options, stylesheets: Iterable[str], sources: Path) -> str:
+    """A fingerprint of what the print layout is made from, taken without making it.
+
+    The print HTML is a function of the book, the package's code and where the images are;
+    the layout adds the page options, the stylesheets and WeasyPrint. So this key changes
+    whenever the pages could, yet needs no renderer and no print HTML (an EPUB-only build
+    checks its saved page map with it).
+
+    Args:
+        book: the assembled book (its build time aside: it is on no page).
+        options: book.toml's ``[print]`` (with any command-line overrides).
+        stylesheets: the text of every print layer, in cascade order.
+        sources: the sources folder (figures are linked from it).
+    """
+    return layout_key(
+        _code_fingerprint(),
+        repr(replace(book, modified="")),
+        repr(options),
+        str(sources.resolve()),
+        *stylesheets,
+    )
+
+
+@cache
+def _code_fingerprint() -> str:
+    """A digest of this package's files and of WeasyPrint's version (its ``__init__.py``)."""
+    from importlib import resources
+    from importlib.util import find_spec
+
+    digest = hashlib.sha256()
+    package = Path(str(resources.files("anthology")))
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    spec = find_spec("weasyprint")  # found, not imported
+    if spec is not None and spec.origin:
+        digest.update(Path(spec.origin).read_bytes())
     return digest.hexdigest()
