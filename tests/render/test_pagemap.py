@@ -187,3 +187,28 @@ def test_the_print_key_follows_the_layouts_inputs_not_the_build_time(
     assert key != pagemap.print_key(book, PrintOptions(page="A4"), ["p { margin: 0 }"], sources)
     assert key != pagemap.print_key(book, PrintOptions(), ["p { margin: 1em }"], sources)
     assert key != pagemap.print_key(book, PrintOptions(), ["p { margin: 0 }"], tmp_path)
+
+
+def test_markers_are_spliced_in_and_the_rest_keeps_its_bytes() -> None:
+    # An entity is one character, as in the parsed text; nothing else of the document changes.
+    doc = DOC.replace("One two <em>three four</em>", "A&amp;B two <em>three&#160;four</em>")
+    out = mark_pages(doc, [PageStart("5", "c", 1, 3), PageStart("6", "c", 1, 9)])
+    assert 'A&amp;B <span epub:type="pagebreak" role="doc-pagebreak" id="page-5"' in out
+    assert '<em>three&#160;<span epub:type="pagebreak"' in out
+    assert re.sub(r"<span epub:type=\"pagebreak\"[^>]*/>", "", out) == doc
+
+
+def test_a_formula_and_a_nested_list_hold_no_marker_of_the_block_around_them() -> None:
+    doc = DOC.replace(
+        "<p>One two <em>three four</em> five six.</p>",
+        '<ul><li>One <math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi></math> two'
+        "<ul><li>inner words</li></ul> three</li></ul>",
+    )
+    out = mark_pages(doc, [PageStart("4", "c", 1, 2)])  # inside "One": the page at "two"
+    assert (
+        '</math> <span epub:type="pagebreak" role="doc-pagebreak" id="page-4" aria-label="4"/>two'
+        in out
+    )
+    out = mark_pages(doc, [PageStart("4", "c", 1, 8)])  # inside "three", the inner list aside
+    assert re.search(r'three<span [^>]*id="page-4"[^>]*/></li></ul>', out)
+    etree.fromstring(out.encode())  # still well-formed

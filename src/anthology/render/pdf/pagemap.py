@@ -170,7 +170,7 @@ def layout_key(*parts: str) -> str:
 def print_key(book, options, stylesheets: Iterable[str], sources: Path) -> str:
     """A fingerprint of what the print layout is made from, taken without making it.
 
-    The print HTML is a function of the book, the package's code and where the images are;
+    The print HTML is a function of the book, the package's print code and where the images are;
     the layout adds the page options, the stylesheets and WeasyPrint. So this key changes
     whenever the pages could, yet needs no renderer and no print HTML (an EPUB-only build
     checks its saved page map with it).
@@ -190,18 +190,29 @@ def print_key(book, options, stylesheets: Iterable[str], sources: Path) -> str:
     )
 
 
+# The package's code that makes the print HTML and lays it out (the EPUB's own is not).
+_PRINT_CODE = ("__init__.py", "core", "config", "glossary.py", "render")
+_NOT_PRINT_CODE = ("render/epub",)
+
+
 @cache
 def _code_fingerprint() -> str:
-    """A digest of this package's files and of WeasyPrint's version (its ``__init__.py``)."""
+    """A digest of the package's print code and of WeasyPrint's version (its ``__init__.py``)."""
     from importlib import resources
     from importlib.util import find_spec
 
     digest = hashlib.sha256()
     package = Path(str(resources.files("anthology")))
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+    files = [
+        path
+        for name in _PRINT_CODE
+        for path in ([package / name] if name.endswith(".py") else (package / name).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    for path in sorted(files):
+        name = path.relative_to(package).as_posix()
+        if not name.startswith(_NOT_PRINT_CODE):
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     spec = find_spec("weasyprint")  # found, not imported
     if spec is not None and spec.origin:
         digest.update(Path(spec.origin).read_bytes())
