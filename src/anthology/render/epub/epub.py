@@ -1,8 +1,7 @@
-"""Book → EPUB 3 through ebooklib, then repacked so the same book gives the same bytes."""
+"""Book → EPUB 3 through ebooklib, its files zipped by us so the same book gives the same bytes."""
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Sequence
@@ -43,6 +42,7 @@ ACCESSIBILITY_SUMMARY = (
     "and any figures) have text alternatives; there is no media and nothing hazardous."
 )
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
+Member = tuple[str, bytes]  # a file of the EPUB: its name in the zip, its bytes
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,14 @@ class EpubRenderer:
             page_starts: where the print edition's pages start: page-break markers and a
                 page list (none: the EPUB has no print page numbers).
         """
+        write_package(out, self.members(book, page_starts), stamp(book))
+        return Rendered(out)
+
+    def members(self, book: Book, page_starts: Sequence[PageStart] = ()) -> list[Member]:
+        """The EPUB's files in the zip's order, as they are written (``render`` writes them).
+
+        Args as for ``render``.
+        """
         from ebooklib import epub
 
         package = _package(book, bool(page_starts))
@@ -91,8 +99,7 @@ class EpubRenderer:
             {"type": "title-page", "title": t("title_page"), "href": "titlepage.xhtml"},
             {"type": "toc", "title": t("contents"), "href": "nav.xhtml"},
         ]
-        _write(package, book, out)
-        return Rendered(out)
+        return _members(package, book)
 
     def _add_styles(self, package) -> list[str]:
         """The stylesheets, their variables resolved; their names in the package."""
@@ -257,26 +264,6 @@ def _add_documents(
     return items
 
 
-def _write(package, book: Book, out: Path) -> None:
-    """Write the package with ebooklib, then repack it so the same book gives the same bytes."""
-    from ebooklib import epub
-
-    modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
-    raw = io.BytesIO()  # ebooklib's zip stays in memory: the book is written once, repacked
-    epub.write_epub(
-        raw,
-        package,
-        {
-            "epub3_pages": False,
-            "mtime": modified,
-            "raise_exceptions": True,
-            "epub3_landmark": False,
-            "compresslevel": 0,  # a scratch zip: _repack compresses, once
-        },
-    )
-    _repack(raw, out, modified, book.language)
-
-
 def _ncx_toc(book: Book, items: dict, epub) -> list:
     """The NCX tree for EPUB 2 readers: parts → chapters → sections."""
 
@@ -310,25 +297,57 @@ def _strip_comments(data: bytes) -> bytes:
     return _COMMENT.sub(b"", data)
 
 
-def _repack(raw: Path | io.BytesIO, out: Path, modified: datetime, language: str) -> None:
-    """Rewrite the zip: mimetype first and stored, a fixed member order, fixed timestamps.
+def _members(package, book: Book) -> list[Member]:
+    """ebooklib's files for ``package``, taken as it makes them (no scratch zip), put in our
+    order: ``mimetype`` first, the container next, then every other file by name."""
+    from ebooklib import epub
 
-    ebooklib stamps members with the current time, so its own output differs between builds.
-    """
-    stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        order = ["mimetype", "META-INF/container.xml"] + sorted(
-            n for n in names if n not in ("mimetype", "META-INF/container.xml")
-        )
-        for name in order:
-            data = source.read(name)
-            if name.endswith((".xhtml", ".opf", ".ncx")):
-                data = _strip_comments(data)
-            if name.endswith(".opf") and b"xml:lang=" not in data.split(b">", 2)[1]:
-                # Accessibility checkers (Ace: epub-lang) want the package's language too.
-                data = data.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
-            write_member(target, name, data, stamp)
+    class Collector(epub.EpubWriter):
+        """ebooklib's writer with the zip left out: it hands each file over instead."""
+
+        def write(self):
+            self.out = self  # _write_container, _write_opf and _write_items call writestr
+            self.files = {"mimetype": b"application/epub+zip"}
+            self._write_container()
+            self._write_opf()
+            self._write_items()
+            return self.files
+
+        def writestr(self, name, data, compress_type=None):
+            self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")  # dcterms:modified
+    options = {"epub3_pages": False, "mtime": modified, "epub3_landmark": False}
+    writer = Collector("", package, options)
+    writer.process()
+    files = writer.write()
+    order = ["mimetype", "META-INF/container.xml"] + sorted(
+        n for n in files if n not in ("mimetype", "META-INF/container.xml")
+    )
+    members = []
+    for name in order:
+        data = files[name]
+        if name.endswith((".xhtml", ".opf", ".ncx")):
+            data = _strip_comments(data)
+        if name.endswith(".opf") and b"xml:lang=" not in data.split(b">", 2)[1]:
+            # Accessibility checkers (Ace: epub-lang) want the package's language too.
+            data = data.replace(b"<package ", f'<package xml:lang="{book.language}" '.encode(), 1)
+        members.append((name, data))
+    return members
+
+
+def stamp(book: Book) -> tuple[int, ...]:
+    """The time every file of the book's zip carries: its modification time, 1980 at the
+    earliest (the zip format's first year)."""
+    modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
+    return max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+
+
+def write_package(out: Path, members: list[Member], stamp: tuple) -> None:
+    """Write an EPUB's files at ``out`` in the order given, in one pass."""
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members:
+            write_member(archive, name, data, stamp)
 
 
 def write_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tempfile
-import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote
 
 from anthology.core.model import Book
-from anthology.render.epub.epub import EpubRenderer, write_member
+from anthology.render.epub.epub import (
+    EpubRenderer,
+    Member,
+    stamp,
+    write_package,
+)
 from anthology.render.places import XHTML, PageStart
 from anthology.render.rendered import Rendered
 
@@ -55,42 +58,30 @@ class KepubRenderer:
 
     def render(self, book: Book, out: Path, page_starts: Sequence[PageStart] = ()) -> Rendered:
         """Write ``book`` as a kepub at ``out`` (the caller makes the write atomic)."""
-        with tempfile.TemporaryDirectory(prefix=".kepub-", dir=out.parent) as work:
-            plain = Path(work) / "book.epub"
-            made = self.epub.render(book, plain, page_starts)
-            kepubify(plain, out)
-        return replace(made, path=out)
+        members = self.epub.members(book, page_starts)
+        write_package(out, kobo_members(members), stamp(book))
+        return Rendered(out)
 
 
-def kepubify(epub: Path, out: Path) -> None:
-    """Rewrite the EPUB at ``epub`` as a kepub at ``out``, keeping the zip's order and dates.
+def kobo_members(members: list[Member]) -> list[Member]:
+    """An EPUB's files (``EpubRenderer.members``) made over for Kobo, in the same order.
 
     Every content document but the navigation gets Kobo's spans and divs; everything else is
-    copied, in the same order with the same timestamps, through the EPUB's own
-    ``write_member``, so that the same EPUB gives the same kepub bytes.
-
-    Args:
-        epub: an EPUB written by ``EpubRenderer``.
-        out: where to write the kepub.
+    kept as it is, so that the same EPUB gives the same kepub bytes.
     """
-    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(out, "w") as target:
-        documents = _content_documents(source)
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename in documents:
-                data = kobo_document(data)
-            write_member(target, info.filename, data, info.date_time)
+    documents = _content_documents(dict(members))
+    return [(n, kobo_document(data) if n in documents else data) for n, data in members]
 
 
-def _content_documents(package: zipfile.ZipFile) -> set[str]:
+def _content_documents(files: dict[str, bytes]) -> set[str]:
     """The zip names of the XHTML content documents, the navigation document left out.
 
     The navigation is the table of contents, not text to read through: it stays as it is.
     """
-    container = _parse(package.read("META-INF/container.xml"))
+    container = _parse(files["META-INF/container.xml"])
     rootfile = container.find(f"{_CONTAINER}rootfiles/{_CONTAINER}rootfile")
     opf_name = rootfile.get("full-path")
-    opf = _parse(package.read(opf_name))
+    opf = _parse(files[opf_name])
     folder = posixpath.dirname(opf_name)
     return {
         posixpath.normpath(posixpath.join(folder, unquote(item.get("href"))))
