@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import textwrap
+from functools import cache
 from pathlib import Path
 
 from anthology.config.edition import PrintOptions
@@ -33,6 +34,7 @@ def accent_colour(stylesheets: list[Stylesheet], default: str = "#7a1f1f") -> st
     return colour
 
 
+@cache  # one fc-match per face and process (the title and the editor share one)
 def _font_file(family: str) -> str | None:
     if not shutil.which("fc-match"):
         return None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from anthology.core.limits import Limits
 from anthology.core.model import Book, Figure
@@ -42,6 +42,7 @@ ACCESSIBILITY_SUMMARY = (
     "and any figures) have text alternatives; there is no media and nothing hazardous."
 )
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
+T = TypeVar("T")
 Member = tuple[str, bytes]  # a file of the EPUB: its name in the zip, its bytes
 
 
@@ -82,13 +83,16 @@ class EpubRenderer:
 
         Args as for ``render``.
         """
+        # The cover is drawn while the documents are made (Pillow and fc-match mostly run
+        # outside the interpreter's lock); it joins the package in its usual place.
+        cover_image = _in_background(self._cover, book)
         from ebooklib import epub
 
         package = _package(book, bool(page_starts))
         css_names = self._add_styles(package)
         images = self._add_images(package, book)
-        cover = self._add_cover(package, book)
-        documents = [cover, *epub_documents(book, images.__getitem__, list(page_starts))]
+        documents = epub_documents(book, images.__getitem__, list(page_starts))
+        documents.insert(0, self._add_cover(package, book, *cover_image()))
         items = _add_documents(package, book, documents, css_names, page_starts)
         package.add_item(epub.EpubNcx())
         package.toc = _ncx_toc(book, items, epub)
@@ -143,11 +147,10 @@ class EpubRenderer:
                         )
         return images
 
-    def _add_cover(self, package, book: Book) -> Document:
-        """The cover image and the cover document that shows it."""
+    def _add_cover(self, package, book: Book, cover_data: bytes, cover_type: str) -> Document:
+        """The cover image (from ``_cover``) and the cover document that shows it."""
         from ebooklib import epub
 
-        cover_data, cover_type = self._cover(book)
         extension = "png" if cover_type == "image/png" else "jpg"
         cover_image = epub.EpubItem(
             uid="cover-image",
@@ -182,6 +185,31 @@ class EpubRenderer:
             prepared = prepare_image(own, self.gate, f"sources/{own.name}", self.limits)
             return prepared.data, prepared.media_type
         return front_cover(book, accent_colour(self.stylesheets)), "image/jpeg"
+
+
+def _in_background(function: Callable[..., T], *args) -> Callable[[], T]:
+    """Start ``function(*args)`` in a thread; the function returned waits for its result (and
+    raises what it raised)."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # handed to the caller, who raises it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="cover", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["value"]  # type: ignore[return-value]
+
+    return result
 
 
 def _package(book: Book, paged: bool):
