@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -132,7 +134,14 @@ def test_epub_alone_uses_the_page_numbers_of_the_last_print_layout(edition: Path
     with zipfile.ZipFile(edition / "build" / "the-russian-revolution-of-1917.epub") as z:
         assert b"page-list" not in z.read("EPUB/nav.xhtml")
     run(edition, targets=("pdf",))
-    run(edition, targets=("epub",))
+    # The saved map is checked without the print renderer: no PDF code, no WeasyPrint.
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom anthology.build import run\n"
+        f"run(Path({str(edition)!r}), targets=('epub',))\n"
+        "assert 'weasyprint' not in sys.modules, 'weasyprint'\n"
+        "assert 'anthology.render.pdf.renderer' not in sys.modules, 'the print renderer'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
     with zipfile.ZipFile(edition / "build" / "the-russian-revolution-of-1917.epub") as z:
         assert b'epub:type="page-list"' in z.read("EPUB/nav.xhtml")
     # A changed page changes the layout: the old page numbers no longer apply.

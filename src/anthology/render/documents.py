@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from markupsafe import Markup
 
@@ -363,7 +363,28 @@ def chapter_direction(chapter: Chapter, book: Book) -> str:
     language = chapter_language(chapter, book)
     if language_direction(language) == "rtl":
         return "rtl"
-    article = chapter.article
+    return _letters_direction(_Same(chapter.article))
+
+
+class _Same:
+    """A value compared by identity: a frozen dataclass's own hash walks all its fields."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object):
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+
+@lru_cache(maxsize=1024)  # asked for by every template that names the chapter
+def _letters_direction(same: _Same) -> str:
+    """``"rtl"`` or ``"ltr"`` by the letters of the article's title and first blocks."""
+    article = same.value
     text = " ".join(
         [article.title]
         + [strip_tags(f) for block in article.body for f in block_fragments(block)][:40]

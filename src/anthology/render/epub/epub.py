@@ -21,7 +21,6 @@ from anthology.render.documents import (
     render_template,
     show_parts,
 )
-from anthology.render.epub.marks import mark_pages
 from anthology.render.images import prepare_image
 from anthology.render.places import PageStart
 from anthology.render.rendered import Rendered
@@ -276,12 +275,16 @@ def _add_documents(
     starts: dict[str, list[PageStart]] = {}
     for start in page_starts:
         starts.setdefault(start.doc, []).append(start)
+    if starts:
+        from anthology.render.epub.marks import mark_pages
     items: dict[str, epub.EpubHtml] = {}
     for doc in documents:
         item = RawDocument(
             uid=doc.id, file_name=doc.file_name, title=doc.title, lang=doc.lang or book.language
         )
-        page = mark_pages(epub_page(doc, book, css_names), starts.get(doc.id, []))
+        page = epub_page(doc, book, css_names)
+        if doc.id in starts:
+            page = mark_pages(page, starts[doc.id])  # spliced in: the rest keeps its bytes
         item.content = _strip_comments(page.encode("utf-8"))
         if doc.kind == "nav":
             item.properties.append("nav")
