@@ -10,7 +10,6 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 
 class ResourceRefused(ValueError):
@@ -35,6 +34,8 @@ class ResourceGate:
         if scheme != "file" or parts.netloc not in ("", "localhost"):
             self.refused.append(url[:200])
             raise ResourceRefused(f"refused to fetch {url[:200]!r}: only files inside the edition")
+        from urllib.request import url2pathname  # it loads http, ssl and email: not at start
+
         path = Path(url2pathname(unquote(parts.path))).resolve()
         if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
             self.refused.append(url[:200])

@@ -347,7 +347,7 @@ def _members(package, book: Book) -> list[Member]:
         def writestr(self, name, data, compress_type=None):
             self.files[name] = data.encode("utf-8") if isinstance(data, str) else data
 
-    modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")  # dcterms:modified
+    modified = _modified(book)  # dcterms:modified
     options = {"epub3_pages": False, "mtime": modified, "epub3_landmark": False}
     writer = Collector("", package, options)
     writer.process()
@@ -370,8 +370,13 @@ def _members(package, book: Book) -> list[Member]:
 def stamp(book: Book) -> tuple[int, ...]:
     """The time every file of the book's zip carries: its modification time, 1980 at the
     earliest (the zip format's first year)."""
-    modified = datetime.strptime(book.modified, "%Y-%m-%dT%H:%M:%SZ")
-    return max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    return max(_modified(book).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+
+
+def _modified(book: Book) -> datetime:
+    """``book.modified`` (``2026-01-01T00:00:00Z``) as a time in UTC without a zone, as
+    ebooklib writes it (fromisoformat: strptime would load its own module and patterns)."""
+    return datetime.fromisoformat(book.modified.removesuffix("Z"))
 
 
 def write_package(out: Path, members: list[Member], stamp: tuple) -> None:
