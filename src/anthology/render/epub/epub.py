@@ -334,7 +334,11 @@ def _members(package, book: Book) -> list[Member]:
     from ebooklib import epub
 
     class Collector(epub.EpubWriter):
-        """ebooklib's writer with the zip left out: it hands each file over instead."""
+        """ebooklib's writer with the zip left out: it hands each file over instead.
+
+        ``write`` is ebooklib's own (0.20, pinned) less the ``ZipFile``: its steps add every
+        file with ``self.out.writestr``.
+        """
 
         def write(self):
             self.out = self  # _write_container, _write_opf and _write_items call writestr
@@ -379,11 +383,12 @@ def _modified(book: Book) -> datetime:
     return datetime.fromisoformat(book.modified.removesuffix("Z"))
 
 
-def write_package(out: Path, members: list[Member], stamp: tuple) -> None:
-    """Write an EPUB's files at ``out`` in the order given, in one pass."""
+def write_package(out: Path, members: list[Member], date_time: tuple) -> None:
+    """Write an EPUB's files at ``out`` in the order given, in one pass, each dated
+    ``date_time`` (``stamp(book)``)."""
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in members:
-            write_member(archive, name, data, stamp)
+            write_member(archive, name, data, date_time)
 
 
 def write_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple) -> None:
