@@ -320,12 +320,12 @@ def print_page_starts(printed, renderers, book: Book, edition: Edition, style: s
         return ()
     if printed is not None and printed.page_starts:
         return printed.page_starts
-    from anthology.render.pdf import pagemap
-    from anthology.render.styles import style_layers
-
     path = _page_map_path(edition)
     starts = None
     if path.exists():
+        from anthology.render.pdf import pagemap
+        from anthology.render.styles import style_layers
+
         # Checked against the layout's inputs: no print renderer, no print HTML.
         sheets = (sheet.text for sheet in style_layers(edition.root, "print", style))
         starts = pagemap.load(path, pagemap.print_key(book, edition.print, sheets, edition.sources))

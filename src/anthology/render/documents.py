@@ -29,7 +29,6 @@ from anthology.core.model import (
 from anthology.core.text import language_direction, strip_tags, text_direction
 from anthology.glossary import index_label
 from anthology.render.labels import Labels
-from anthology.render.printing import for_print
 
 
 @dataclass(frozen=True)
@@ -228,6 +227,8 @@ def print_html(
             contents entry as ``data-page`` (for a book laid out in parts, where
             ``target-counter()`` cannot see the page).
     """
+    from anthology.render.printing import for_print  # paper only: the EPUB never loads it
+
     if pages is None:
         pages = {e.id: "000, 000" for e in book.index}
     # On paper a term's mark leads to its glossary entry (there are no popup notes); links,
