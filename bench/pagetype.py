@@ -15,13 +15,15 @@ and none of the ScrapingHub articles; and, among non-articles, the kind (the rea
 report covers the whole pipeline: pages the cleaner's other checks refuse count as refused.
 
     python bench/pagetype.py [--wcxb DIR] [--extraction DIR] [--features FILE] [--seeds 0,1,2]
-                             [--write]
+                             [--fold-seeds 1,2,3] [--write]
 
 ``--write`` fits the model on every page and writes ``src/anthology/clean/rules/
 pagetype-model.json`` (needs scikit-learn: ``pip install -e .[train]``). ``--features FILE``
 keeps what was read of the pages in FILE (the page's signs and the text the cleaner kept) and
 reads it from there next time; a change to ``kept_features`` needs no new pass over the pages.
-``--seeds`` cross-validates once per seed and prints the spread.
+``--seeds`` cross-validates once per seed and prints the spread; ``--fold-seeds`` once per other
+assignment of the sites to the folds (the threshold rests on a few articles' scores, so this
+spread is the wider one).
 """
 
 from __future__ import annotations
@@ -175,6 +177,20 @@ def fit(x, y, seed: int = SEED):
     non = y != 0
     kind = kind_model(seed).fit(x[non], y[non])
     return decision, kind
+
+
+def shuffled(groups, fold_seed: int):
+    """``groups`` renamed by a permutation drawn from ``fold_seed`` (0: as they are), so that
+    ``GroupKFold`` puts the sites into other folds: a threshold chosen on a few articles' scores
+    moves with the folds, and the spread over fold assignments shows by how much."""
+    import numpy as np
+
+    if not fold_seed:
+        return groups
+    names = sorted(set(groups))
+    order = np.random.RandomState(fold_seed).permutation(len(names))
+    code = {name: f"{order[i]:06d}" for i, name in enumerate(names)}
+    return np.array([code[g] for g in groups])
 
 
 def out_of_fold(x, y, groups, seed: int = SEED) -> tuple[list[float], list[str]]:
@@ -379,6 +395,13 @@ def main(argv: list[str] | None = None) -> int:
         help="cross-validate with each of these seeds (comma-separated); the first is reported "
         "in full and is the one --write trains with",
     )
+    parser.add_argument(
+        "--fold-seeds",
+        type=lambda v: [int(n) for n in v.split(",")],
+        default=[],
+        help="also cross-validate with the sites dealt into folds by each of these seeds "
+        "(comma-separated, 1 and up) and print the spread",
+    )
     args = parser.parse_args(argv)
 
     if args.features and args.features.exists():
@@ -415,6 +438,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"  seed {seed}, threshold {threshold:.3f}: "
                 + summary(samples, decisions(p_all, k_all, threshold))
             )
+    if args.fold_seeds:
+        print("\nother assignments of sites to folds (seed " + str(args.seeds[0]) + "):")
+    for fold_seed in args.fold_seeds:
+        p_not, kinds = out_of_fold(x, y, shuffled(groups, fold_seed), args.seeds[0])
+        threshold = choose_threshold(p_not, usable, args.max_false)
+        p_all = [p_not[index[id(s)]] if id(s) in index else None for s in samples]
+        k_all = [kinds[index[id(s)]] if id(s) in index else None for s in samples]
+        print(
+            f"  folds {fold_seed}, threshold {threshold:.3f}: "
+            + summary(samples, decisions(p_all, k_all, threshold))
+        )
     threshold = first
     if args.write:
         decision, kind = fit(x, y, args.seeds[0])

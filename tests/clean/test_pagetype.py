@@ -128,3 +128,16 @@ def test_kept_text_counts_prices_and_the_furniture_of_posts() -> None:
     assert shop["kept_label_share"] == 1.0
     assert thread["kept_post_marks"] == 3
     assert _reads([])["kept_words"] == 0
+
+
+def test_a_posts_time_stamp_and_its_starter_are_furniture_but_a_sentence_is_not() -> None:
+    thread = _reads(
+        [
+            "longshot · 03/03/2026 19:44",
+            "#1 2025-11-01 15:14:37",
+            "Original poster",
+            "13 answers",
+            "We met at the station and the meeting ended at 6:49 pm.",
+        ]
+    )
+    assert thread["kept_post_marks"] == 4
