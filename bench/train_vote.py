@@ -10,7 +10,12 @@ both the training and the test folds), then trains on every page and writes
 ``src/anthology/clean/rules/vote-model.json``.
 
     python bench/train_vote.py [--data DIR]... [--types article,documentation] [--folds 5]
-                               [--voters fast,full] [--cache DIR] [--write]
+                               [--voters fast,full] [--sure-share 0.5] [--cache DIR] [--write]
+
+Each block weighs by its length within its page, and each page alike (the score averages over
+pages). ``--sure-share`` is the share of the page's text our scorer's choice must hold for the
+vote not to be asked (that choice then stands); it is cross-validated beside the vote and
+written into the model.
 
 ``--voters`` names how trafilatura votes: ``full`` (its fallback extractors too) or ``fast``
 (without them, a third less time); each is cross-validated, and ``--write`` trains the model

@@ -7,6 +7,10 @@ block classifier trained on the broad development set decides from what the bloc
 voted). Independent extractors voting block by block beat each single one (Bevendorff et al.,
 "An Empirical Comparison of Web Content Extraction Algorithms", SIGIR 2023).
 
+When our scorer's choice already holds most of the page's text (``sure_share`` in the model),
+the vote is not asked and that choice stands: cross-validated by site it changes little there,
+and trafilatura is most of the vote's time.
+
 The vote only decides WHICH blocks are content. Our walker still builds the article from the
 page's own elements (structure, figures and site rules stay ours).
 
