@@ -10,7 +10,12 @@ both the training and the test folds), then trains on every page and writes
 ``src/anthology/clean/rules/vote-model.json``.
 
     python bench/train_vote.py [--data DIR]... [--types article,documentation] [--folds 5]
-                               [--voters fast,full] [--cache DIR] [--write]
+                               [--voters fast,full] [--sure-share 0.5] [--cache DIR] [--write]
+
+Each block weighs by its length within its page, and each page alike (the score averages over
+pages). ``--sure-share`` is the share of the page's text our scorer's choice must hold for the
+vote not to be asked (that choice then stands); it is cross-validated beside the vote and
+written into the model.
 
 ``--voters`` names how trafilatura votes: ``full`` (its fallback extractors too) or ``fast``
 (without them, a third less time); each is cross-validated, and ``--write`` trains the model
@@ -133,8 +138,7 @@ def fit(records: list[dict], seed: int = 0):
 
     X = [r for rec in records for r in rec["rows"]]
     y = [label for rec in records for label in rec["labels"]]
-    # a block counts by its length: a long paragraph matters more than a menu item
-    w = [max(1.0, len(t) / 100) for rec in records for t in rec["texts"]]
+    w = [x for rec in records for x in weights(rec["texts"])]
     model = GradientBoostingClassifier(
         n_estimators=120,
         max_depth=4,
@@ -144,6 +148,18 @@ def fit(records: list[dict], seed: int = 0):
     )
     model.fit(X, y, sample_weight=w)
     return model
+
+
+# a page's blocks weigh this much together (about a mean page's characters / 100)
+PAGE_WEIGHT = 300.0
+
+
+def weights(texts: list[str]) -> list[float]:
+    """The blocks' weights in training: a block counts by its length (a long paragraph matters
+    more than a menu item), and every page counts alike, as in the score, which averages
+    precision and recall over pages (a long page's blocks do not outweigh a short page's)."""
+    total = sum(len(t) for t in texts) or 1
+    return [max(0.01, PAGE_WEIGHT * len(t) / total) for t in texts]
 
 
 def export(model) -> dict:
@@ -189,6 +205,7 @@ def cross_validate(
     threshold: float,
     added: float = 0.7,
     save: Path | None = None,
+    sure: float = 2.0,
 ) -> dict[str, dict]:
     """Page-level figures per page type, each page predicted by a model that never saw its site."""
     domains = sorted({r["domain"] for r in records})
@@ -207,6 +224,7 @@ def cross_validate(
             predicted[rec["id"]] = model.probabilities(rec["rows"])
     out = {}
     groups = sorted({(r["dataset"], r["page_type"]) for r in records}) + [("all", "all")]
+    ours_page = vote.FEATURES.index("ours_page")
     for dataset, page_type in groups:
         chosen = [
             r
@@ -227,6 +245,22 @@ def cross_validate(
                     p >= (threshold if row[0] > 0 else added)
                     for p, row in zip(predicted[r["id"]], r["rows"], strict=True)
                 ],
+            )
+        }
+        out[name] |= {
+            f"shipped rule, ours alone when it holds ≥ {sure} of the page": page_scores(
+                chosen,
+                lambda r: (
+                    [row[0] > 0 for row in r["rows"]]
+                    if r["rows"] and r["rows"][0][ours_page] >= sure
+                    else vote.with_headings(
+                        r["rows"],
+                        [
+                            p >= (threshold if row[0] > 0 else added)
+                            for p, row in zip(predicted[r["id"]], r["rows"], strict=True)
+                        ],
+                    )
+                ),
             )
         }
         out[name] |= {
@@ -262,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--threshold-added", type=float, default=0.7, help="to add a block only trafilatura kept"
+    )
+    parser.add_argument(
+        "--sure-share",
+        type=float,
+        default=0.5,
+        help="our scorer alone (no vote) when its containers hold this share of the page's text",
     )
     parser.add_argument("--cache", type=Path, help="keep trafilatura's texts and the blocks here")
     # --folds 0 skips the cross-validation (only with --write: train on every page)
@@ -304,7 +344,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         result = (
             cross_validate(
-                records, args.folds, args.threshold, args.threshold_added, args.save_folds
+                records,
+                args.folds,
+                args.threshold,
+                args.threshold_added,
+                args.save_folds,
+                args.sure_share,
             )
             if args.folds
             else {}
@@ -323,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         model["threshold"] = args.threshold
         model["threshold_added"] = args.threshold_added
         model["voter_fast"] = voters[0] == "fast"
+        model["sure_share"] = args.sure_share
         vote.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {vote.MODEL_PATH} ({vote.MODEL_PATH.stat().st_size // 1024} KB)")
     return 0

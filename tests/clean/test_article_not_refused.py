@@ -116,3 +116,29 @@ def test_a_heading_linked_to_its_own_section_is_not_a_teaser() -> None:
     other = measure(body_of(etree.HTML(f"<html><body><div>{teasers}</div></body></html>")))
     assert max(s.teasers for s in own.values()) == 0
     assert max(s.teasers for s in other.values()) == 6
+
+
+def test_a_heading_whose_anchor_reads_like_furniture_is_kept() -> None:
+    # a wiki's section anchors are its headings' words: "Login_shell" is where the section is,
+    # not a log-in box; a class word still counts
+    page = (
+        "<html><body><main><h1>Sudo</h1>"
+        + _prose(3, "a")
+        + '<h3><span class="mw-headline" id="Login_shell">Login shell</span></h3>'
+        + _prose(3, "b")
+        + '<h3 id="Disable_root_login">Disable root login</h3>'
+        + _prose(3, "c")
+        + '<div class="login">Log in to comment on this article</div>'
+        + "</main></body></html>"
+    )
+    from lxml import html as lxml_html
+
+    from anthology.clean.html.furniture import strip_furniture
+
+    body = body_of(lxml_html.fromstring(page).getroottree().getroot())
+    dropped: list = []
+    strip_furniture(body, measure(body), dropped)
+    kept = " ".join(body.itertext())
+    assert "Login shell" in kept and "Disable root login" in kept
+    assert "Log in to comment" not in kept
+    assert "Login shell" in _kept(page)

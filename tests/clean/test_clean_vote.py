@@ -71,3 +71,32 @@ def test_no_warning_when_most_prose_is_kept_or_the_page_is_short() -> None:
     assert doubtful_loss(_article(600, 1_000), "sources/a.html") is None
     assert doubtful_loss(_article(10, 200), "sources/a.html") is None
     assert doubtful_loss(_article(10, 0), "sources/a.html") is None
+
+
+def _ballot_page(article_paragraphs: int, other_paragraphs: int):
+    prose = "A sentence of the article that carries on for a while, as prose does, to its end. "
+    html = (
+        "<html><body><div id='other'>"
+        + "".join(f"<p>Other {i}. {prose}</p>" for i in range(other_paragraphs))
+        + "</div><article>"
+        + "".join(f"<p>Part {i}. {prose}</p>" for i in range(article_paragraphs))
+        + "</article></body></html>"
+    )
+    body = etree.HTML(html).find("body")
+    return vote.Ballot(body), body.find("article")
+
+
+def test_the_other_voter_is_asked_only_when_our_choice_is_a_small_part_of_the_page(
+    monkeypatch,
+) -> None:
+    model = vote.default_model()
+    assert model is not None and model.sure_share < 1
+    asked: list[str] = []
+    monkeypatch.setattr(vote, "theirs", lambda text, fast=False: asked.append(text) or "")
+    ballot, chosen = _ballot_page(8, 1)  # our scorer's choice holds most of the page's text
+    outcome = ballot.count("page one", [chosen], model)
+    assert asked == []
+    assert outcome is not None and "Part 7." in outcome.kept_text
+    ballot, chosen = _ballot_page(1, 8)
+    ballot.count("page two", [chosen], model)
+    assert asked == ["page two"]

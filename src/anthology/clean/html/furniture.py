@@ -32,15 +32,34 @@ def class_words(tag: Tag) -> frozenset[str]:
 
 
 def _named_as(tag: Tag) -> str:
-    """The tag's class, id and role, one string."""
+    """The tag's class, id and role, one string (an id that is a heading's anchor left out)."""
     parts = []
     for attr in ("class", "id", "role"):
         value = tag.get(attr)
         if isinstance(value, list):
             parts.extend(v for v in value if isinstance(v, str))
-        elif isinstance(value, str):
+        elif isinstance(value, str) and not (attr == "id" and _anchor_of_heading(tag, value)):
             parts.append(value)
     return " ".join(parts)
+
+
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+
+
+def _anchor_of_heading(tag, value: str) -> bool:
+    """Whether an id on a heading (or inside one) is made of the heading's own words: a
+    section's anchor ("Login_shell" on "Login shell") says where the section is, not what it
+    is, and a section titled with a furniture word is still the article's."""
+    name = tag.name if isinstance(tag, Tag) else tag.tag
+    parent = tag.parent if isinstance(tag, Tag) else tag.getparent()
+    inside = (
+        parent is not None and (parent.name if isinstance(tag, Tag) else parent.tag) in _HEADINGS
+    )
+    if name not in _HEADINGS and not inside:
+        return False
+    text = tag.get_text(" ") if isinstance(tag, Tag) else " ".join(tag.itertext())
+    words = _words_in(value)
+    return bool(words) and words <= _words_in(text)
 
 
 # Pages repeat their class names: each is split once.

@@ -8,6 +8,9 @@ import re
 from anthology.clean.html.tree import XML_FORBIDDEN
 from anthology.core.text import smarten
 
+_DASHES = "-\u2013\u2014"
+_DASH_CHARS = tuple(_DASHES)
+
 
 def smarten_piece(raw: str, before: str, after: str, language: str = "") -> str:
     """Smarten a text node, keeping its edge spaces, with the neighbouring characters as context.
@@ -24,24 +27,65 @@ def smarten_piece(raw: str, before: str, after: str, language: str = "") -> str:
     # "reprinted on&nbsp;</i><a>Wired.com" must not read "reprinted onWired.com".
     lead = _edge_space(raw[: len(raw) - len(raw.lstrip(" \u00a0"))])
     trail = _edge_space(raw[len(raw.rstrip(" \u00a0")) :])
-    if lead:
-        before = " "
-    if trail:
-        after = " "
     # Quotes are curled by their neighbours, which may sit across a tag ("<em>yes</em>" -- ):
-    # smarten with the neighbouring characters attached, then take them off again.
-    prefix = before if core[0] in "\"'" and before and not before.isspace() else ""
-    suffix = after if core[-1] in "\"'" and after and not after.isspace() else ""
+    # smarten with the neighbouring characters attached, then take them off again. A spaced
+    # dash at the node's edge is set by the word across the tag too ("<a>workers'.</a> — the"
+    # reads as "workers'. — the" does), with the space between them, which it may change.
+    prefix = suffix = ""
+    if lead and core[0] in _DASHES and before and not before.isspace():
+        prefix, lead = before + lead, ""
+    elif not lead and core[0] in "\"'" and before and not before.isspace():
+        prefix = before
+    if trail and core[-1] in _DASHES and after and not after.isspace():
+        suffix, trail = trail + after, ""
+    elif not trail and core[-1] in "\"'" and after and not after.isspace():
+        suffix = after
     text = smarten(core, language)
     if prefix or suffix:
+        # the context characters themselves (a dash's space is not context: it may change)
+        left, right = prefix[:1], suffix[-1:]
         probe = smarten(prefix + core + suffix, language)
-        if (
-            probe.startswith(prefix)
-            and probe.endswith(suffix)
-            and len(probe) > len(prefix + suffix)
-        ):
-            text = probe[len(prefix) : len(probe) - len(suffix)]
+        if probe.startswith(left) and probe.endswith(right) and len(probe) > len(left + right):
+            text = probe[len(left) : len(probe) - len(right)]
+        else:  # the context did not hold: the node's own spaces stay as they were
+            text = (prefix[1:] if len(prefix) > 1 else "") + text
+            text += suffix[:-1] if len(suffix) > 1 else ""
     return lead + text + trail
+
+
+_TAG_PIECE = re.compile(r"(?:</?(?!br\b)[a-z]+[^>]*>)*")
+
+
+def spaces_to_dashes(texts: list[tuple[int, str]], pieces: list[str]) -> list[tuple[int, str]]:
+    """The raw text nodes of one paragraph, with a space at a tag's edge moved to the dash it
+    spaces: "the. <span>— the</span>" is set as "the.<span> — the</span>" is, so the dash is
+    spaced as in the same words without the tag (``smarten_piece`` sets a dash with its
+    neighbour's word). Only across inline tags; a line break stays where it is."""
+    out = list(texts)
+    for n in range(1, len(out)):
+        (i, left), (j, right) = out[n - 1], out[n]
+        if not _TAG_PIECE.fullmatch("".join(pieces[i + 1 : j])):
+            continue
+        left_core, right_core = left.rstrip(" "), right.lstrip(" ")
+        if left_core != left and right_core == right and right[:1] in _DASH_CHARS:
+            out[n - 1], out[n] = (i, left_core), (j, left[len(left_core) :] + right)
+        elif right_core != right and left_core == left and left[-1:] in _DASH_CHARS:
+            out[n - 1], out[n] = (i, left + right[: len(right) - len(right_core)]), (j, right_core)
+    return out
+
+
+def neighbours(flat: list[str]) -> list[tuple[str, str]]:
+    """For each text node, the last character before it and the first after it (empty nodes
+    skipped: a space moved away leaves one)."""
+    before, last = [], ""
+    for text in flat:
+        before.append(last)
+        last = text[-1:] or last
+    after, first = [], ""
+    for text in reversed(flat):
+        after.append(first)
+        first = text[:1] or first
+    return list(zip(before, reversed(after), strict=True))
 
 
 SPACE_RUN = re.compile(r"[ \u00a0]{2,}")

@@ -7,6 +7,10 @@ block classifier trained on the broad development set decides from what the bloc
 voted). Independent extractors voting block by block beat each single one (Bevendorff et al.,
 "An Empirical Comparison of Web Content Extraction Algorithms", SIGIR 2023).
 
+When our scorer's choice already holds most of the page's text (``sure_share`` in the model),
+the vote is not asked and that choice stands: cross-validated by site it changes little there,
+and trafilatura is most of the vote's time.
+
 The vote only decides WHICH blocks are content. Our walker still builds the article from the
 page's own elements (structure, figures and site rules stay ours).
 
@@ -433,6 +437,11 @@ class Model:
         # how the other voter runs: trafilatura's own fallback extractors (readability,
         # jusText) cost a third of its time; the model was trained on the votes it gives
         self.voter_fast = bool(data.get("voter_fast", False))
+        # when our scorer's containers hold at least this share of the page's text, its choice
+        # stands and the other voter (most of the vote's time) is not asked: cross-validated
+        # by site, the vote changes little there (its gains are on pages where our scorer
+        # chose little of the page)
+        self.sure_share = float(data.get("sure_share", 2.0))
 
     def probability(self, row: list[float]) -> float:
         score = self.bias
@@ -582,8 +591,39 @@ class Ballot:
             n for c in chosen for e in c.iter(etree.Element) if (n := self.numbers.get(e))
         }
         ours = [b.element.get(_NUMBER) in ours_numbers for b in blocks]
-        pool = Pool(theirs(page_text, fast=model.voter_fast))
-        votes = [pool.share(b) for b in blocks]
+        alone = sure(blocks, ours, model.sure_share)
+        if alone:
+            # our scorer's choice stands, walked as the vote's blocks are; the other voter and
+            # the classifier are not asked
+            votes = [1.0 if o else 0.0 for o in ours]
+            kept = list(ours)
+        else:
+            pool = Pool(theirs(page_text, fast=model.voter_fast))
+            votes = [pool.share(b) for b in blocks]
+            kept = self._classify(blocks, ours, votes, model)
+        if not any(kept):
+            return None
+        dropped = [
+            (b.text, _reason(b, o, v, alone))
+            for b, k, o, v in zip(blocks, kept, ours, votes, strict=True)
+            if not k and (len(b.text) >= MIN_REPORTED or (o and _is_link(b)))
+        ]
+        _prune(self.full, blocks, kept, ours_numbers)
+        return Outcome(
+            body=self.full,
+            dropped=dropped,
+            ours_link_share=sum(b.links for b, o in zip(blocks, ours, strict=True) if o)
+            / max(1, sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)),
+            kept_text="\n".join(b.text for b, k in zip(blocks, kept, strict=True) if k),
+            kept_chars=sum(len(b.text) for b, k in zip(blocks, kept, strict=True) if k),
+            page_chars=sum(len(b.text) for b in blocks),
+        )
+
+    @staticmethod
+    def _classify(
+        blocks: list[TextBlock], ours: list[bool], votes: list[float], model: Model
+    ) -> list[bool]:
+        """Which blocks the classifier keeps, given both voters' votes."""
         rows = features(blocks, ours, votes)
         # An <article> is a composition of its own: when ours lies in one, another one's
         # blocks (teasers of other posts) are not added to it.
@@ -599,24 +639,7 @@ class Ballot:
             )
             for b, o, h, p in zip(blocks, ours, homes, chances, strict=True)
         ]
-        kept = with_headings(rows, kept)
-        if not any(kept):
-            return None
-        dropped = [
-            (b.text, _reason(b, o, v))
-            for b, k, o, v in zip(blocks, kept, ours, votes, strict=True)
-            if not k and (len(b.text) >= MIN_REPORTED or (o and _is_link(b)))
-        ]
-        _prune(self.full, blocks, kept, ours_numbers)
-        return Outcome(
-            body=self.full,
-            dropped=dropped,
-            ours_link_share=sum(b.links for b, o in zip(blocks, ours, strict=True) if o)
-            / max(1, sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)),
-            kept_text="\n".join(b.text for b, k in zip(blocks, kept, strict=True) if k),
-            kept_chars=sum(len(b.text) for b, k in zip(blocks, kept, strict=True) if k),
-            page_chars=sum(len(b.text) for b in blocks),
-        )
+        return with_headings(rows, kept)
 
     def blocks(self) -> list[TextBlock]:
         """The page's text blocks, read once (before ``count`` prunes the copy)."""
@@ -629,6 +652,14 @@ class Ballot:
         if self._prose is None:
             self._prose = prose_words(self.blocks())
         return self._prose
+
+
+def sure(blocks: list[TextBlock], ours: list[bool], share: float) -> bool:
+    """Whether our scorer's choice holds at least ``share`` of the page's text (then the vote is
+    not asked)."""
+    total = sum(len(b.text) for b in blocks)
+    chosen = sum(len(b.text) for b, o in zip(blocks, ours, strict=True) if o)
+    return total > 0 and chosen >= share * total
 
 
 def with_headings(rows: list[list[float]], kept: list[bool]) -> list[bool]:
@@ -678,11 +709,13 @@ def _is_link(block: TextBlock) -> bool:
     return block.links >= 0.8 * len(block.text)
 
 
-def _reason(block: TextBlock, ours: bool, theirs: float) -> str:
+def _reason(block: TextBlock, ours: bool, theirs: float, alone: bool = False) -> str:
     if ours and _is_link(block):
         # named as the walker names it: inside our scorer's containers, links left out are what
         # tells a listing from an article (tidy.check_article counts them)
         return "a link on its own, left out by the block vote"
+    if alone:
+        return "not in our scorer's choice, which holds most of the page (the vote not asked)"
     return "not the article's text by the block vote" + _why(ours, theirs)
 
 

@@ -24,8 +24,10 @@ from anthology.clean.html.inline import (
     NBSP_BY_SPACE,
     SPACE_RUN,
     inline_text,
+    neighbours,
     same_text,
     smarten_literal_aware,
+    spaces_to_dashes,
     split_at_double_breaks,
     trim_breaks,
 )
@@ -514,10 +516,9 @@ class Walker:
         texts: list[tuple[int, str]] = []  # (index into pieces, raw text) to smarten with context
         pieces: list[str] = []
         self._inline(nodes, pieces, texts, 0, preformatted)
-        flat = [t for _, t in texts]
-        for n, (index, raw) in enumerate(texts):
-            before = flat[n - 1][-1:] if n else ""
-            after = flat[n + 1][:1] if n + 1 < len(flat) else ""
+        texts = spaces_to_dashes(texts, pieces)
+        around = neighbours([t for _, t in texts])
+        for (index, raw), (before, after) in zip(texts, around, strict=True):
             pieces[index] = html.escape(smarten_literal_aware(raw, before, after), quote=False)
         result = "".join(pieces)
         # Preformatted text keeps its line breaks; its spaces are set like any paragraph's. A run
