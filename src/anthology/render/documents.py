@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -44,16 +46,36 @@ class Document:
     dir: str = ""  # "rtl" for a document written right to left
 
 
+# The templates compiled to Python code, kept with this package's own compiled code (``setup.sh``
+# fills it; each entry carries its template's checksum, so an edited template is compiled again).
+TEMPLATES = Path(__file__).parent / "templates"
+COMPILED_TEMPLATES = Path(__file__).parent / "__pycache__" / "templates"
+
+
 @cache
-def _environment():
+def _environment(write_compiled: bool = False):
     import jinja2
 
+    class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+        """Read when present; written as Python writes bytecode (not under
+        PYTHONDONTWRITEBYTECODE) and never an error when the package's folder is read-only."""
+
+        def dump_bytecode(self, bucket) -> None:
+            if sys.dont_write_bytecode and not write_compiled:
+                return
+            try:
+                COMPILED_TEMPLATES.mkdir(parents=True, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("anthology.render", "templates"),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # the package's templates do not change while it runs
+        bytecode_cache=CompiledTemplates(str(COMPILED_TEMPLATES)),
     )
     env.filters["markup"] = Markup
     env.globals.update(
@@ -67,6 +89,13 @@ def _environment():
         version=__version__,
     )
     return env
+
+
+def compile_templates() -> None:
+    """Compile every template into ``COMPILED_TEMPLATES`` (run once by ``setup.sh``)."""
+    env = _environment(write_compiled=True)
+    for name in env.list_templates(extensions=("html", "xhtml")):
+        env.get_template(name)
 
 
 def render_template(name: str, **context) -> str:
