@@ -10,6 +10,7 @@ import html
 import re
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -53,21 +54,27 @@ COMPILED_TEMPLATES = Path(__file__).parent / "__pycache__" / "templates"
 
 
 @cache
-def _environment(write_compiled: bool = False):
+def _environment():
+    """The package's environment: templates it compiles are kept as Python keeps its bytecode
+    (not under PYTHONDONTWRITEBYTECODE, when ``setup.sh`` has compiled them already)."""
+    return _new_environment(COMPILED_TEMPLATES, write=not sys.dont_write_bytecode)
+
+
+def _new_environment(compiled: Path, write: bool):
+    """The templates' environment, reading compiled templates from ``compiled`` and, with
+    ``write``, keeping there the ones it compiles (never an error when it cannot)."""
     import jinja2
 
     class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-        """Read when present; written as Python writes bytecode (not under
-        PYTHONDONTWRITEBYTECODE) and never an error when the package's folder is read-only."""
+        def load_bytecode(self, bucket) -> None:
+            with suppress(OSError):  # unreadable: compiled again
+                super().load_bytecode(bucket)
 
         def dump_bytecode(self, bucket) -> None:
-            if sys.dont_write_bytecode and not write_compiled:
-                return
-            try:
-                COMPILED_TEMPLATES.mkdir(parents=True, exist_ok=True)
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass
+            if write:
+                with suppress(OSError):  # not writable: compiled again next time
+                    compiled.mkdir(parents=True, exist_ok=True)
+                    super().dump_bytecode(bucket)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -75,7 +82,7 @@ def _environment(write_compiled: bool = False):
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # the package's templates do not change while it runs
-        bytecode_cache=CompiledTemplates(str(COMPILED_TEMPLATES)),
+        bytecode_cache=CompiledTemplates(str(compiled)),
     )
     env.filters["markup"] = Markup
     env.globals.update(
@@ -91,11 +98,13 @@ def _environment(write_compiled: bool = False):
     return env
 
 
-def compile_templates() -> None:
-    """Compile every template into ``COMPILED_TEMPLATES`` (run once by ``setup.sh``)."""
-    env = _environment(write_compiled=True)
-    for name in env.list_templates(extensions=("html", "xhtml")):
+def compile_templates(folder: Path = COMPILED_TEMPLATES) -> list[str]:
+    """Compile every template into ``folder`` (``setup.sh`` runs it once); their names."""
+    env = _new_environment(folder, write=True)
+    names = env.list_templates(extensions=("html", "xhtml"))
+    for name in names:
         env.get_template(name)
+    return names
 
 
 def render_template(name: str, **context) -> str:
