@@ -40,6 +40,9 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".$extras"
+# Our code and templates compiled once (with PYTHONDONTWRITEBYTECODE set, an editable install
+# would be compiled again on every run).
+.venv/bin/python -m compileall -q src && .venv/bin/python -c "from anthology.render.documents import compile_templates; compile_templates()"
 if [ -n "$extras" ]; then
   if command -v npm >/dev/null 2>&1; then
     # epub.js, JSZip and playwright-core as pinned in package-lock.json; no install scripts (they

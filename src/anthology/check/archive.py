@@ -177,6 +177,14 @@ def line_at(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+# Found by libxml2 rather than by visiting every element in Python.
+_LINKING = etree.XPath(
+    "descendant-or-self::*[@href or @src or @xlink:href]",
+    namespaces={"xlink": XLINK_HREF[1:].partition("}")[0]},
+)
+_IDS = etree.XPath("descendant-or-self::*/@id | descendant-or-self::*/@xml:id", smart_strings=False)
+
+
 def collect_links(epub: Epub) -> Iterator[Link]:
     """Internal href/src references in XHTML documents and the NCX, resolved to members."""
     sources = dict(epub.documents)
@@ -185,9 +193,7 @@ def collect_links(epub: Epub) -> Iterator[Link]:
         if root is not None:
             sources[name] = root
     for name, root in sorted(sources.items()):
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
+        for element in _LINKING(root):
             for attribute in ("href", "src", XLINK_HREF):
                 url = (element.get(attribute) or "").strip()
                 if url and not (_SCHEME.match(url) or url.startswith("//")):
@@ -205,10 +211,4 @@ def _resolve(base: str, url: str) -> tuple[str, str]:
 
 def element_ids(root: etree._Element) -> set[str]:
     """Every id (and xml:id) in a document."""
-    return {
-        value
-        for element in root.iter()
-        if isinstance(element.tag, str)
-        for value in (element.get("id"), element.get("{http://www.w3.org/XML/1998/namespace}id"))
-        if value
-    }
+    return {value for value in _IDS(root) if value}

@@ -98,18 +98,18 @@ def _encrypted(epub: Epub) -> set[str]:
 
 def _fonts_not_embedded(epub: Epub) -> list[Diagnostic]:
     """An info finding per stylesheet that asks for families the book does not embed."""
-    sheets = _stylesheets(epub)
+    sheets = {name: list(_declarations(text)) for name, text in _stylesheets(epub).items()}
     variables, embedded = {}, set()
-    for text in sheets.values():
-        for declaration, at_rule in _declarations(text):
+    for declarations in sheets.values():
+        for declaration, at_rule in declarations:
             if declaration.name.startswith("--"):
                 variables[declaration.name] = _serialize(declaration.value)
             elif at_rule == "font-face" and declaration.lower_name == "font-family":
                 embedded.update(f.lower() for f in _families(_serialize(declaration.value)))
     findings = []
-    for name, text in sorted(sheets.items()):
+    for name, declarations in sorted(sheets.items()):
         asked = []
-        for declaration, at_rule in _declarations(text):
+        for declaration, at_rule in declarations:
             if at_rule != "font-face" and declaration.lower_name in ("font-family", "font"):
                 value = _resolve_vars(_css_family_value(declaration), variables)
                 asked += [f for f in _families(value) if f.lower() not in embedded]

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -44,16 +47,42 @@ class Document:
     dir: str = ""  # "rtl" for a document written right to left
 
 
+# The templates compiled to Python code, kept with this package's own compiled code (``setup.sh``
+# fills it; each entry carries its template's checksum, so an edited template is compiled again).
+TEMPLATES = Path(__file__).parent / "templates"
+COMPILED_TEMPLATES = Path(__file__).parent / "__pycache__" / "templates"
+
+
 @cache
 def _environment():
+    """The package's environment: templates it compiles are kept as Python keeps its bytecode
+    (not under PYTHONDONTWRITEBYTECODE, when ``setup.sh`` has compiled them already)."""
+    return _new_environment(COMPILED_TEMPLATES, write=not sys.dont_write_bytecode)
+
+
+def _new_environment(compiled: Path, write: bool):
+    """The templates' environment, reading compiled templates from ``compiled`` and, with
+    ``write``, keeping there the ones it compiles (never an error when it cannot)."""
     import jinja2
 
+    class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            with suppress(OSError):  # unreadable: compiled again
+                super().load_bytecode(bucket)
+
+        def dump_bytecode(self, bucket) -> None:
+            if write:
+                with suppress(OSError):  # not writable: compiled again next time
+                    compiled.mkdir(parents=True, exist_ok=True)
+                    super().dump_bytecode(bucket)
+
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("anthology.render", "templates"),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # the package's templates do not change while it runs
+        bytecode_cache=CompiledTemplates(str(compiled)),
     )
     env.filters["markup"] = Markup
     env.globals.update(
@@ -67,6 +96,15 @@ def _environment():
         version=__version__,
     )
     return env
+
+
+def compile_templates(folder: Path = COMPILED_TEMPLATES) -> list[str]:
+    """Compile every template into ``folder`` (``setup.sh`` runs it once); their names."""
+    env = _new_environment(folder, write=True)
+    names = env.list_templates(extensions=("html", "xhtml"))
+    for name in names:
+        env.get_template(name)
+    return names
 
 
 def render_template(name: str, **context) -> str:

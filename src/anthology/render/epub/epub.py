@@ -40,6 +40,7 @@ ACCESSIBILITY_SUMMARY = (
     "chapters and sections, and the reading order of the printed edition. Images (the cover "
     "and any figures) have text alternatives; there is no media and nothing hazardous."
 )
+XHTML_TYPE = "application/xhtml+xml"
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 T = TypeVar("T")
 Member = tuple[str, bytes]  # a file of the EPUB: its name in the zip, its bytes
@@ -280,7 +281,11 @@ def _add_documents(
     items: dict[str, epub.EpubHtml] = {}
     for doc in documents:
         item = RawDocument(
-            uid=doc.id, file_name=doc.file_name, title=doc.title, lang=doc.lang or book.language
+            uid=doc.id,
+            file_name=doc.file_name,
+            media_type=XHTML_TYPE,  # named: ebooklib would read the system's MIME table for it
+            title=doc.title,
+            lang=doc.lang or book.language,
         )
         page = epub_page(doc, book, css_names)
         if doc.id in starts:
