@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from anthology.core.errors import BuildError
 
-CHUNK_CHARS = 300_000  # a part with more text than this is laid out in several chunks
+# A part with more text than this is laid out in several chunks (about 40 A5 pages each). After
+# one page of a 290-page book changed, only its chunk and the back matter are laid out again:
+# chunks of this size halved that rebuild's work against chunks three times as large, for about
+# 0.1 s more work per extra chunk in a cold build.
+CHUNK_CHARS = 100_000
 _TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*(?:,[^)]*)?\)")
 _LOCAL_HREF = re.compile(r'href="#([^"]+)"')
 _ID = re.compile(r'\sid="([^"]+)"')
