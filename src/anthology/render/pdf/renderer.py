@@ -339,16 +339,16 @@ class PdfRenderer:
         body = pages_of(next(c for c in chunks(first_html) if c.kind == "body"))
         laid = [body]
         folio_of = {anchor: 1 + index for anchor, index in anchor_pages(body[1]).items()}
-        pages = references(book, folio_of)
+        page_refs = references(book, folio_of)
         if book.back_matter:
-            back = [c for c in chunks(self.print_html(book, pages)) if c.kind == "back"]
+            back = [c for c in chunks(self.print_html(book, page_refs)) if c.kind == "back"]
             if back:
                 back_folio = 1 + len(body[1])
                 laid.append(pages_of(back[0], back_folio))
                 for anchor, index in anchor_pages(laid[-1][1]).items():
                     folio_of.setdefault(anchor, back_folio + index)
         folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
-        html = self.print_html(book, pages, folios)
+        html = self.print_html(book, page_refs, folios)
         front = pages_of(chunks(html)[0])
         laid.insert(0, front)
         doc_ids = set(epub_doc_ids(book))
