@@ -2,8 +2,13 @@
 
 The page size, margins and (for the print shop) bleed and crop marks come from the edition's
 print options as a CSS layer of their own, placed just after the default ``print.css`` so that
-a look can still change them. A first layout finds the pages every indexed term falls on; the
-glossary and index are then filled in and the book laid out again.
+a look can still change them.
+
+Every page is laid out once. The body comes first; its pages give the glossary's and index's
+page references, so the back matter is laid out next, its folios following the body's; the
+front matter comes last, its contents knowing every section's folio. The three are separate
+HTML documents whose pages WeasyPrint writes as one (see ``PdfRenderer._lay_out``). A long
+book's body is laid out in parts, side by side (``parts.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from anthology.render.pdf.document import (
     resolution_warnings,
     stable_document_id,
 )
-from anthology.render.pdf.pagemap import layout_key, page_starts
+from anthology.render.pdf.pagemap import layout_key, page_places, starts_from_places
 from anthology.render.rendered import PdfRendered
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
@@ -114,6 +119,19 @@ def printing_profile(options: PrintOptions, base_dir: Path) -> Path | None:
         return path
     return SYSTEM_CMYK if SYSTEM_CMYK.is_file() else None
 
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A book laid out, ready to write."""
+
+    document: object  # the WeasyPrint document of every page
+    first_body: int  # index of the page where arabic numbering starts
+    places: list  # where each page's text starts (pagemap.page_places)
+    html: str  # the print HTML with every number filled in
+    key: str  # the layout key (of the first print HTML)
+    # The documents the pages come from, kept alive until the pages are written.
+    sources: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -230,77 +248,148 @@ class PdfRenderer:
 
     def render(self, book: Book, out: Path) -> PdfRendered:
         """Write ``book`` as a PDF at ``out`` (the caller makes the write atomic)."""
-        if self.in_parts(book):
-            from anthology.render.pdf.weasy import margin_hook_available
+        from anthology.render.pdf.weasy import margin_hook_available
 
-            if margin_hook_available():
-                from anthology.render.pdf.parts import render_in_parts
+        hook = margin_hook_available()
+        if hook and self.in_parts(book):
+            from anthology.render.pdf.parts import render_in_parts
 
-                return render_in_parts(self, book, out)
+            return render_in_parts(self, book, out)
         collector = WarningCollector()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document, root, document_html, key = self._lay_out(book)
-            rendered = self._write(book, document, root, document_html, out, collector.messages)
-            return replace(rendered, layout_key=key)
+            laid_out = self._lay_out(book) if hook else self._lay_out_twice(book)
+            rendered = self._write(book, laid_out, out, collector.messages)
+            return replace(rendered, layout_key=laid_out.key)
         except OSError as exc:
             raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
         finally:
             logger.removeHandler(collector)
 
-    def _lay_out(self, book: Book):
-        """The whole book laid out: the document, the HTML tree it came from, the HTML, and
-        the layout key (from the first HTML, built once)."""
+    def _weasyprint(self, book: Book, target_counters: bool = True):
+        """A function laying out one HTML document with the book's stylesheets (and folios
+        moved on by ``first_folio - 1``): its document and HTML tree."""
         import weasyprint
 
-        from anthology.render.pdf.weasy import install_linebreak
+        from anthology.render.pdf.split import without_target_counters
+        from anthology.render.pdf.weasy import (
+            Numbering,
+            install_linebreak,
+            install_margin_hook,
+            margin_hook_available,
+            moved_folios,
+        )
 
-        install_linebreak()
+        if margin_hook_available():
+            install_margin_hook()  # the line breaking mended too
+        else:
+            install_linebreak()
         fetcher = self.layout_gate().weasyprint_fetcher()
         base_url = self.base_dir.resolve().as_uri() + "/"
         # One dictionary for every stylesheet's @color-profile rules and the layout itself.
         profiles: dict = {}
         stylesheets = [
-            weasyprint.CSS(string=text, base_url=url, url_fetcher=fetcher, color_profiles=profiles)
+            weasyprint.CSS(
+                string=text if target_counters else without_target_counters(text),
+                base_url=url,
+                url_fetcher=fetcher,
+                color_profiles=profiles,
+            )
             for text, url in self.layers(book)
         ]
-        trees = []
+        options = self._write_options()
 
-        def layout(document_html: str, final: bool = True):
+        def lay_out(document_html: str, first_folio: int = 1, has_end: bool = False):
             html = weasyprint.HTML(string=document_html, base_url=base_url, url_fetcher=fetcher)
-            trees[:] = [html.etree_element]
-            # A first layout only finds page numbers: it needs no tagging for PDF/UA.
-            options = self._write_options() if final else {}
-            return html.render(stylesheets=stylesheets, color_profiles=profiles, **options)
+            folios = Numbering(lambda pages: first_folio, has_end)
+            with moved_folios(folios.state):
+                document = html.render(stylesheets=stylesheets, color_profiles=profiles, **options)
+            return document, html.etree_element
 
+        return lay_out
+
+    def _lay_out(self, book: Book) -> LaidOut:
+        """The book laid out once: the body, then the back matter with the page references
+        the body's pages give, then the front matter with every section's folio; their pages
+        make one document.
+
+        Each is an HTML document of its own (``split.split_html``) starting on a right-hand
+        page, as in the whole book: the back matter's folios are moved on to follow the body's,
+        and the contents read each section's folio from ``data-page`` (``target-counter()``
+        cannot see another document). WeasyPrint links, tags and bookmarks the joined pages
+        as one document when it writes them.
+        """
+        from anthology.render.pdf.split import split_html
+
+        lay_out = self._weasyprint(book, target_counters=False)
+        back_ids = [doc_id for doc_id, _ in book.back_matter]
+
+        def chunks(html: str):
+            return split_html(html, back_ids, even=self.options.shop, joined=True)
+
+        def pages_of(chunk, first_folio: int = 1):
+            has_end = 'class="chunk-end"' in chunk.html
+            document, root = lay_out(chunk.html, first_folio, has_end)
+            pages = document.pages[:-1] if has_end else document.pages
+            return document, pages, root
+
+        first_html = self.print_html(book)  # the body's HTML, and the layout key's
+        key = self.layout_key(book, first_html)
+        body = pages_of(next(c for c in chunks(first_html) if c.kind == "body"))
+        laid = [body]
+        folio_of = {anchor: 1 + index for anchor, index in anchor_pages(body[1]).items()}
+        page_refs = references(book, folio_of)
+        if book.back_matter:
+            back = [c for c in chunks(self.print_html(book, page_refs)) if c.kind == "back"]
+            if back:
+                back_folio = 1 + len(body[1])
+                laid.append(pages_of(back[0], back_folio))
+                for anchor, index in anchor_pages(laid[-1][1]).items():
+                    folio_of.setdefault(anchor, back_folio + index)
+        folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
+        html = self.print_html(book, page_refs, folios)
+        front = pages_of(chunks(html)[0])
+        laid.insert(0, front)
+        doc_ids = set(epub_doc_ids(book))
+        places = [place for _, pages, root in laid for place in page_places(pages, root, doc_ids)]
+        # The first chunk's document gives the book's metadata (the others have none).
+        document = front[0].copy([page for _, pages, _ in laid for page in pages])
+        return LaidOut(document, len(front[1]), places, html, key, [d for d, _, _ in laid])
+
+    def _lay_out_twice(self, book: Book) -> LaidOut:
+        """The whole book as one HTML document, for a WeasyPrint whose folios cannot be moved
+        on: a first layout finds the pages every indexed term falls on; the glossary and index
+        are then filled in and the book laid out again."""
+        lay_out = self._weasyprint(book)
         document_html = self.print_html(book)
         key = self.layout_key(book, document_html)
-        document = layout(document_html, final=not book.index)
+        document, root = lay_out(document_html)
         if book.index:
             # The back matter follows every chapter, so filling in its page numbers moves
             # no chapter: the pages found in the first layout stay right.
-            references = page_references(book, document)
-            document_html = self.print_html(book, references)
-            document = layout(document_html)
+            document_html = self.print_html(book, page_references(book, document))
+            document, root = lay_out(document_html)
         if self.options.shop and len(document.pages) % 2:
             # Printers fold sheets: the book ends on an even page, a blank one if need be.
             blank = _blank_page(document)
             if blank is not None:
                 document = document.copy([*document.pages, blank])
-        return document, trees[0], document_html, key
-
-    def _write(self, book, document, root, document_html: str, out: Path, warnings) -> PdfRendered:
-        """Write the laid-out ``document``; what it holds as a ``PdfRendered``."""
         first_body = next(
             (i for i, p in enumerate(document.pages) if body_start(book) in p.anchors), 0
         )
-        starts = page_starts(document, root, set(epub_doc_ids(book)), first_body)
+        places = page_places(document.pages, root, set(epub_doc_ids(book)))
+        return LaidOut(document, first_body, places, document_html, key)
+
+    def _write(self, book, laid_out: LaidOut, out: Path, warnings) -> PdfRendered:
+        """Write the laid-out book; what it holds as a ``PdfRendered``."""
+        document, first_body = laid_out.document, laid_out.first_body
+        starts = starts_from_places(laid_out.places, first_body)
         low_resolution = (
             resolution_warnings(image_resolutions(document)) if self.options.shop else []
         )
         # A fixed identifier from the content keeps rebuilds byte-identical.
-        identifier = hashlib.sha256(document_html.encode("utf-8")).hexdigest()[:32].encode()
+        identifier = hashlib.sha256(laid_out.html.encode("utf-8")).hexdigest()[:32].encode()
         stable_document_id(document, identifier.decode())
         document.write_pdf(
             out,

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from anthology.core.errors import BuildError
 
-CHUNK_CHARS = 300_000  # a part with more text than this is laid out in several chunks
+# A part with more text than this is laid out in several chunks (about 40 A5 pages each). After
+# one page of a 290-page book changed, only its chunk and the back matter are laid out again:
+# chunks of this size halved that rebuild's work against chunks three times as large, for about
+# 0.1 s more work per extra chunk in a cold build.
+CHUNK_CHARS = 100_000
 _TARGET_COUNTER = re.compile(r"target-counter\(\s*attr\(\s*href\s*\)\s*,\s*page\s*(?:,[^)]*)?\)")
 _LOCAL_HREF = re.compile(r'href="#([^"]+)"')
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -30,7 +34,11 @@ class Chunk:
 
 
 def split_html(
-    html: str, back_ids: Sequence[str], chunk_chars: int = CHUNK_CHARS, even: bool = False
+    html: str,
+    back_ids: Sequence[str],
+    chunk_chars: int = CHUNK_CHARS,
+    even: bool = False,
+    joined: bool = False,
 ) -> list[Chunk]:
     """The print HTML cut into chunks: front matter, body (by part, by size), back matter.
 
@@ -38,6 +46,9 @@ def split_html(
     at the first section whose id is in ``back_ids``. Links to anchors in another chunk become
     ``part_href`` links; every chunk but the last (and with ``even`` the last too) ends by
     starting a right-hand page, so that it has an even number of pages.
+
+    ``joined``: the chunks' pages are to be made one WeasyPrint document again (which links
+    them by anchor itself): the body is one chunk, and links stay as they are.
     """
     import lxml.html
 
@@ -51,7 +62,10 @@ def split_html(
         raise BuildError("the print HTML has no body-start section (a stylesheet template?)")
     back = next((i for i, e in enumerate(children) if e.get("id") in back_ids), len(children))
     groups: list[tuple[str, list, str]] = [("front", children[:start], "")]
-    groups += _body_groups(children[start:back], chunk_chars)
+    if joined:
+        groups.append(("body", children[start:back], ""))
+    else:
+        groups += _body_groups(children[start:back], chunk_chars)
     if back < len(children):
         groups.append(("back", children[back:], ""))
     for element in children:
@@ -74,7 +88,7 @@ def split_html(
         head_html = front_head if kind == "front" else other_head
         document = _document(head_html, lang, parts, css, end=not last, direction=direction)
         chunks.append(Chunk(name, kind, document))
-    return [_linked(chunk) for chunk in chunks]
+    return chunks if joined else [_linked(chunk) for chunk in chunks]
 
 
 def _body_groups(elements: list, chunk_chars: int) -> list[tuple[str, list, str]]:

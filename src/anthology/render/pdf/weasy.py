@@ -234,3 +234,23 @@ def moved_folios(page_state: Callable):
         yield
     finally:
         _page_state = None
+
+
+class Numbering:
+    """Moves a chunk's page counter on by its first folio, once its pages are known."""
+
+    def __init__(self, first_folio: Callable[[int], int], has_end: bool):
+        self.first_folio = first_folio  # given the chunk's page count
+        self.has_end = has_end  # the last page is the chunk-end page, to be dropped
+        self.delta: int | None = None
+
+    def state(self, context, state):
+        if self.delta is None:
+            pages = len(context.page_maker) - 1 - self.has_end  # pagination is over
+            self.delta = self.first_folio(pages) - 1
+        if not self.delta:
+            return state
+        quote_depth, counters, *rest = state
+        moved = dict(counters)
+        moved["page"] = [value + self.delta for value in counters.get("page", [0])]
+        return (quote_depth, moved, *rest)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from anthology.core.errors import BuildError
 from anthology.render.pdf.partcache import FORMAT, ChunkResult, PartCache, sha256_of
 from anthology.render.pdf.split import Chunk
-from anthology.render.pdf.weasy import install_margin_hook, moved_folios
+from anthology.render.pdf.weasy import Numbering, install_margin_hook, moved_folios
 
 _FAILED = -2  # a chunk's page count when its layout failed
 _WAIT_STEP = 0.5  # seconds between looks at the other chunks' progress
@@ -64,26 +63,6 @@ def _init_worker(counts, condition) -> None:
     global _shared
     _shared = (counts, condition)
     install_margin_hook()
-
-
-class _Numbering:
-    """Moves a chunk's page counter on by its first folio, once its pages are known."""
-
-    def __init__(self, first_folio: Callable[[int], int], has_end: bool):
-        self.first_folio = first_folio  # given the chunk's page count
-        self.has_end = has_end  # the last page is the chunk-end page, to be dropped
-        self.delta: int | None = None
-
-    def state(self, context, state):
-        if self.delta is None:
-            pages = len(context.page_maker) - 1 - self.has_end  # pagination is over
-            self.delta = self.first_folio(pages) - 1
-        if not self.delta:
-            return state
-        quote_depth, counters, *rest = state
-        moved = dict(counters)
-        moved["page"] = [value + self.delta for value in counters.get("page", [0])]
-        return (quote_depth, moved, *rest)
 
 
 def _wait_for_start(index: int, pages: int) -> int:
@@ -158,7 +137,7 @@ def _render(task: _Task) -> ChunkResult:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with moved_folios(_Numbering(first_folio, has_end).state):
+        with moved_folios(Numbering(first_folio, has_end).state):
             document = html.render(stylesheets=sheets, color_profiles=profiles, **options)
         if has_end:
             document = document.copy(document.pages[:-1])
