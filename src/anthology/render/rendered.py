@@ -25,4 +25,3 @@ class PdfRendered(Rendered):
 
     parts: int = 1  # how many separately laid-out parts the PDF was joined from
     laid_out: int = 1  # how many of them were laid out in this build (not from the cache)
-    layout_key: str = ""  # the renderer's ``layout_key`` of this layout, from the HTML it used

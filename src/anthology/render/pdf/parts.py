@@ -66,7 +66,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS
 
-    first = renderer.print_html(book)  # the body's HTML, and the layout key's
+    first = renderer.print_html(book)  # the body's HTML
 
     def chunks(references=None, folios=None) -> list[Chunk]:
         html = first if references is None and folios is None else None
@@ -99,7 +99,6 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         ),
         parts=len(results),
         laid_out=cache.laid_out,
-        layout_key=renderer.layout_key(book, first),
     )
 
 

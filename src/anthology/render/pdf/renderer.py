@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,7 +36,7 @@ from anthology.render.pdf.document import (
     resolution_warnings,
     stable_document_id,
 )
-from anthology.render.pdf.pagemap import layout_key, page_places, starts_from_places
+from anthology.render.pdf.pagemap import page_places, starts_from_places
 from anthology.render.rendered import PdfRendered
 from anthology.render.styles import Stylesheet
 from anthology.resources import ResourceGate
@@ -120,7 +120,6 @@ def printing_profile(options: PrintOptions, base_dir: Path) -> Path | None:
     return SYSTEM_CMYK if SYSTEM_CMYK.is_file() else None
 
 
-
 @dataclass(frozen=True)
 class LaidOut:
     """A book laid out, ready to write."""
@@ -129,7 +128,6 @@ class LaidOut:
     first_body: int  # index of the page where arabic numbering starts
     places: list  # where each page's text starts (pagemap.page_places)
     html: str  # the print HTML with every number filled in
-    key: str  # the layout key (of the first print HTML)
     # The documents the pages come from, kept alive until the pages are written.
     sources: list = field(default_factory=list)
 
@@ -181,7 +179,7 @@ class PdfRenderer:
         if profile is None and not declared and variant.startswith("pdf/x"):
             raise BuildError(
                 f"{variant.upper()} needs a CMYK printing profile: name the printer's in "
-                "book.toml ([print] icc = \"fogra39.icc\"), install Ghostscript's "
+                'book.toml ([print] icc = "fogra39.icc"), install Ghostscript\'s '
                 f"({SYSTEM_CMYK}, Debian package libgs-common), or build with "
                 "--pdf-variant none"
             )
@@ -203,28 +201,8 @@ class PdfRenderer:
             return ResourceGate([*self.gate.roots, profile.parent])
         return self.gate
 
-    def layout_key(self, book: Book, html: str | None = None) -> str:
-        """A fingerprint of the layout: the same key, the same pages (no WeasyPrint needed).
-
-        ``html``: the book's first print HTML (``self.print_html(book)``) when already built.
-        """
-        from importlib.metadata import version
-
-        words = sum(chapter.article.word_count for chapter in book.chapters)
-        if html is None:
-            html = self.print_html(book)
-        return layout_key(
-            version("weasyprint"),
-            # The build's timestamp is in the HTML's metadata, not on any page.
-            html.replace(book.modified, ""),
-            page_css(self.options, words, self.output_profile()),
-            "in parts" if self.in_parts(book) else "whole",
-            *(sheet.text for sheet in self.stylesheets),
-        )
-
     def print_html(self, book: Book, references=None, folios=None) -> str:
-        """The book as one print HTML: without ``references``, the first layout's (and the
-        layout key's) HTML."""
+        """The book as one print HTML: without ``references``, the first layout's HTML."""
         return print_html(book, FONTS, references, self.image_href, folios)
 
     def layers(self, book: Book) -> list[tuple[str, str | None]]:
@@ -260,8 +238,7 @@ class PdfRenderer:
         logger.addHandler(collector)
         try:
             laid_out = self._lay_out(book) if hook else self._lay_out_twice(book)
-            rendered = self._write(book, laid_out, out, collector.messages)
-            return replace(rendered, layout_key=laid_out.key)
+            return self._write(book, laid_out, out, collector.messages)
         except OSError as exc:
             raise BuildError(f"cannot write the PDF ({exc.strerror or exc})", out) from None
         finally:
@@ -334,8 +311,7 @@ class PdfRenderer:
             pages = document.pages[:-1] if has_end else document.pages
             return document, pages, root
 
-        first_html = self.print_html(book)  # the body's HTML, and the layout key's
-        key = self.layout_key(book, first_html)
+        first_html = self.print_html(book)  # the body's HTML
         body = pages_of(next(c for c in chunks(first_html) if c.kind == "body"))
         laid = [body]
         folio_of = {anchor: 1 + index for anchor, index in anchor_pages(body[1]).items()}
@@ -355,7 +331,7 @@ class PdfRenderer:
         places = [place for _, pages, root in laid for place in page_places(pages, root, doc_ids)]
         # The first chunk's document gives the book's metadata (the others have none).
         document = front[0].copy([page for _, pages, _ in laid for page in pages])
-        return LaidOut(document, len(front[1]), places, html, key, [d for d, _, _ in laid])
+        return LaidOut(document, len(front[1]), places, html, [d for d, _, _ in laid])
 
     def _lay_out_twice(self, book: Book) -> LaidOut:
         """The whole book as one HTML document, for a WeasyPrint whose folios cannot be moved
@@ -363,7 +339,6 @@ class PdfRenderer:
         are then filled in and the book laid out again."""
         lay_out = self._weasyprint(book)
         document_html = self.print_html(book)
-        key = self.layout_key(book, document_html)
         document, root = lay_out(document_html)
         if book.index:
             # The back matter follows every chapter, so filling in its page numbers moves
@@ -379,7 +354,7 @@ class PdfRenderer:
             (i for i, p in enumerate(document.pages) if body_start(book) in p.anchors), 0
         )
         places = page_places(document.pages, root, set(epub_doc_ids(book)))
-        return LaidOut(document, first_body, places, document_html, key)
+        return LaidOut(document, first_body, places, document_html)
 
     def _write(self, book, laid_out: LaidOut, out: Path, warnings) -> PdfRendered:
         """Write the laid-out book; what it holds as a ``PdfRendered``."""
