@@ -32,6 +32,13 @@ _MONTH_NAMES = (
 _MONTHS = {
     name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()
 }
+
+
+def is_month(word: str) -> bool:
+    """Whether a word (in lower case) is a month's name or its abbreviation."""
+    return word.rstrip(".") in _MONTHS
+
+
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _SEP = r"[\s\u00a0]+"
 # "29 October 2014", "29th of October 2014", "29. Oktober 2014", "29 de octubre de 2014",

@@ -19,7 +19,7 @@ from lxml import etree
 from anthology.clean.html.furniture import class_words, name_hint
 from anthology.clean.html.sitename import SEPARATOR, SiteName
 from anthology.clean.html.tree import WS, ancestors, node_text
-from anthology.clean.metadata import parse_date
+from anthology.clean.metadata import is_month, parse_date
 
 BY_PREFIX = re.compile(r"^(?:by|from|written by|posted by|author:?)\s+", re.I)
 
@@ -37,6 +37,8 @@ class _BylineWords:
     author_box: frozenset[str]
     line_labels: frozenset[str]
     not_writer: frozenset[str]
+    metadata_line: frozenset[str]
+    bio_verbs: frozenset[str]
 
 
 @functools.cache
@@ -59,6 +61,8 @@ def _byline_words() -> _BylineWords:
         words("author_box_word"),
         words("line_label"),
         words("not_the_writer"),
+        words("metadata_line"),
+        words("bio_verb"),
     )
 
 
@@ -430,3 +434,47 @@ def _name_like(text: str) -> bool:
         if word[:1].isalpha() and word[:1].lower() != word[:1].upper() and not word[:1].isupper():
             return False
     return True
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:[.'\u2019-][^\W\d_]+)*|\d+(?:st|nd|rd|th|er|e|h)?", re.I)
+
+
+def metadata_only(text: str, byline: str, labelled: bool = False) -> bool:
+    """Whether a line is made only of the page's byline, dates and the words of byline and
+    date lines ("By Jane Roe", "Jane Roe | March 3, 2025", "5 min read", "Updated 12:03 GMT",
+    "Senior Contributor"): it restates the chapter's title block.
+
+    Numbers alone are not metadata (a version, a score): the line needs a word of those kinds;
+    when ``labelled``, one of the label words ("updated", "read"), not only a name or a month.
+    """
+    words = _byline_words()
+    labels = words.metadata_line | words.date_markers | words.line_labels
+    known = labels | words.jobs | words.modifiers
+    names = {t.casefold() for t in _TOKEN.findall(byline)}
+    has_word = has_label = False
+    for token in (t.casefold() for t in _TOKEN.findall(text)):
+        if token[0].isdigit():
+            continue
+        if token in names or token in known or is_month(token):
+            has_word = True
+            has_label = has_label or token in labels
+            continue
+        return False
+    return has_label if labelled else has_word
+
+
+def bio_name(text: str, byline: str) -> str:
+    """The byline's name a paragraph starts with, followed by a bio verb ("Jane Roe is a
+    reporter at …", "Jane Roe has covered …"): the start of the writer's bio; or ""."""
+    if not byline:
+        return ""
+    verbs = _byline_words().bio_verbs
+    for name in _AND.split(byline):
+        for part in _PART_SEPARATOR.split(name):
+            part = part.strip()
+            if len(part.split()) < 2 or not text.startswith(part + " "):
+                continue
+            rest = text[len(part) :].split()
+            if rest and rest[0].casefold() in verbs:
+                return part
+    return ""

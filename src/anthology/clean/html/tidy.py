@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from anthology.clean.html.byline import BY_PREFIX
+from anthology.clean.html.byline import BY_PREFIX, bio_name, metadata_only
 from anthology.clean.html.inline import inline_text, same_text
 from anthology.clean.html.metadata import Meta
 from anthology.clean.html.tree import SENTENCE_END
@@ -33,6 +33,7 @@ from anthology.sources import Page
 
 MIN_ARTICLE_CHARS = 120  # less body text than this is not an article
 SHORT_LINE = 160  # furniture phrases only ever drop lines up to this long
+TAIL_LINES = 3  # metadata lines are looked for among this many last blocks
 _ERROR_TITLE = re.compile(
     r"\b(404|not found|page not found|no longer available|access denied|forbidden|error \d{3}|"
     r"server error|search results?)\b",
@@ -85,6 +86,7 @@ def tidy_blocks(out: Out, meta: Meta, rules: Rules) -> list[Block]:
         seen.setdefault(key, section)
         blocks.append(block)
     blocks = _cut_tail(blocks, out, rules)
+    blocks = _cut_bio(blocks, out, meta)
     return _drop_head_metadata(blocks, out, meta)
 
 
@@ -168,6 +170,36 @@ def _cut_tail(blocks: list[Block], out: Out, rules: Rules) -> list[Block]:
     return blocks
 
 
+def _cut_bio(blocks: list[Block], out: Out, meta: Meta) -> list[Block]:
+    """The writer's bio after the article: a paragraph that starts with the byline's name and a
+    bio verb, with at most half as much prose from it to the end as before it, and the
+    paragraphs just after it that name the writer again ("Karina holds an MBA …")."""
+    prose = [_prose_chars(b) for b in blocks]
+    for index, block in enumerate(blocks):
+        if index == 0 or not isinstance(block, Paragraph):
+            continue
+        text = block_text(block)
+        if sum(prose[:index]) < 2 * sum(prose[index:]):
+            continue
+        name = bio_name(text, meta.byline)
+        if not name:
+            continue
+        names = [w for w in re.findall(r"\w+", name) if len(w) >= 3]
+        end = index + 1
+        while (
+            end < len(blocks)
+            and isinstance(blocks[end], Paragraph)
+            and any(re.search(rf"\b{re.escape(w)}\b", block_text(blocks[end])) for w in names)
+        ):
+            end += 1
+        for bio in blocks[index:end]:
+            out.dropped.append(
+                Dropped(block_text(bio)[:300], "the writer's bio (after the article)")
+            )
+        return blocks[:index] + blocks[end:]
+    return blocks
+
+
 def _drop_head_metadata(blocks: list[Block], out: Out, meta: Meta) -> list[Block]:
     """Short lines above the first paragraph of prose that restate the byline, date or title."""
     kept: list[Block] = []
@@ -196,8 +228,35 @@ def _drop_head_metadata(blocks: list[Block], out: Out, meta: Meta) -> list[Block
             if parse_date(text) and len(text) <= 60:
                 out.dropped.append(Dropped(text, "metadata (date)"))
                 continue
+            if metadata_only(text, meta.byline):
+                out.dropped.append(Dropped(text, "metadata (byline, date or reading time)"))
+                continue
         if _prose_chars(block):
             started = True
+        kept.append(block)
+    return _drop_tail_metadata(kept, out, meta)
+
+
+def _drop_tail_metadata(blocks: list[Block], out: Out, meta: Meta) -> list[Block]:
+    """Short lines below the last paragraph of prose made only of the byline, dates and the
+    words of those lines, with a label ("Updated March 19, 2025", "Last reviewed January 2023"),
+    among the last ``TAIL_LINES`` blocks (a column of dates further up is a table's)."""
+    end = len(blocks)
+    while end > 0 and not _prose_chars(blocks[end - 1]):
+        end -= 1
+    if end == 0:
+        return blocks
+    start = max(end, len(blocks) - TAIL_LINES)
+    kept = blocks[:start]
+    for block in blocks[start:]:
+        text = block_text(block)
+        if (
+            isinstance(block, Paragraph)
+            and len(text) <= 100
+            and metadata_only(text, meta.byline, labelled=True)
+        ):
+            out.dropped.append(Dropped(text, "metadata (byline, date or reading time)"))
+            continue
         kept.append(block)
     return kept
 
