@@ -9,6 +9,8 @@ import pytest
 
 from anthology.clean.html import clean_html
 from anthology.clean.html.byline import bio_name, metadata_only
+from anthology.clean.rules import default_rules
+from anthology.core.errors import SourceError
 from anthology.core.text import strip_tags
 from anthology.sources import Page
 
@@ -105,3 +107,44 @@ def test_about_the_author_ends_the_article() -> None:
     box = "<h3>About the author</h3><p>A reporter of long standing, with many prizes won.</p>"
     kept = _kept(PROSE + box)
     assert not any("About the author" in k or "prizes" in k for k in kept)
+
+
+def _refusal(text: str) -> str:
+    page = Page(
+        path=Path("/nonexistent/x.html"), name="x.html", shown="x.html", kind="html", text=text
+    )
+    try:
+        clean_html(page, default_rules())
+    except SourceError as exc:
+        return str(exc)
+    return ""
+
+
+def test_a_document_with_its_own_contents_is_not_refused_as_a_listing_by_the_checks() -> None:
+    # A resources page: a table of contents of its sections, each a few lists of links. The
+    # cleaner's listing check leaves it to the page-type model.
+    sections = ("setup", "tuning", "maintenance", "hardware")
+    toc = '<div class="toc"><ul>'
+    toc += "".join(f'<li><a href="#{s}">{s}</a></li>' for s in sections) + "</ul></div>"
+    parts = "".join(
+        f'<h2><span id="{s}">{s.title()}</span></h2>'
+        + "".join(
+            f'<ul><li><a href="https://example.org/{s}{n}">The {s} guide, part {n}</a> by Jane '
+            "Roe</li></ul>"
+            for n in range(3)
+        )
+        for s in sections
+    )
+    parts += (
+        "<p>Courses on this are given by a number of companies, in many cities, often, and we "
+        "list them.</p>"
+    )
+
+    def page(contents: str) -> str:
+        return (
+            "<html><head><title>Performance</title></head><body><div id='content'>"
+            f"<h1>Performance</h1>{contents}{parts}</div></body></html>"
+        )
+
+    assert "a listing of" in _refusal(page(""))
+    assert "a listing of" not in _refusal(page(toc))

@@ -50,6 +50,8 @@ class Meta:
     language: str = ""
     is_article: bool = False  # the page says so (JSON-LD article type or og:type article)
     is_listing: bool = False  # the page says it is a collection, search results or home page
+    # the page links to its own sections (a table of contents): a document, not a listing
+    has_contents: bool = False
     # how the title was chosen, for ``settle_title`` (elements of one tree: not compared)
     title_choice: TitleChoice | None = field(default=None, compare=False, repr=False)
 
@@ -133,6 +135,32 @@ def _collect(root: etree._Element) -> _Found:
     return found
 
 
+CONTENTS_MIN = 3  # links to this many of the page's own headings make a table of contents
+
+
+def _links_to_own_sections(root: etree._Element) -> bool:
+    """Whether ``#`` links lead to at least ``CONTENTS_MIN`` of the page's headings (the
+    heading, an element in it or its section holding the id): a table of contents of the
+    page's sections. Documents carry one (57 of 89 documentation pages of the development
+    set, 109 of 709 articles); listings almost never do (3 of 93)."""
+    targets = {
+        href[1:]
+        for href in root.xpath("//a/@href[starts-with(., '#')]")
+        if isinstance(href, str) and len(href) > 1
+    }
+    if len(targets) < CONTENTS_MIN:
+        return False
+    found = set()
+    for heading in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6"):
+        parent = heading.getparent()
+        ids = [e.get("id") for e in heading.iter() if isinstance(e.tag, str)]
+        ids.append(parent.get("id") if parent is not None else None)
+        found.update(i for i in ids if i in targets)
+        if len(found) >= CONTENTS_MIN:
+            return True
+    return False
+
+
 def read_metadata(root: etree._Element, page: Page) -> Meta:
     """Every field from the most trusted place that states it."""
     meta = Meta()
@@ -212,6 +240,7 @@ def read_metadata(root: etree._Element, page: Page) -> Meta:
     )
     meta.is_article = bool(ld.get("article")) or props.get("og:type", "").lower() == "article"
     meta.is_listing = bool(ld.get("listing")) and not meta.is_article
+    meta.has_contents = _links_to_own_sections(root)
     return meta
 
 

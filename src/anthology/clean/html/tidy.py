@@ -293,6 +293,7 @@ def check_article(page: Page, meta: Meta, blocks: list[Block], out: Out) -> None
         )
     if (
         not meta.is_article
+        and not meta.has_contents  # a document's links under its own sections' headings
         and teasers >= 8
         and prose < 1500
         and (meta.is_listing or prose < 400 * max(1, teasers // 8))
