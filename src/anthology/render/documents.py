@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -294,6 +294,24 @@ def print_html(
         book_dir=book_direction(book),
         **apparatus(book),
     )
+
+
+# A contents entry's folio before it is known (see ``folio_marks``).
+_FOLIO_MARK = re.compile(r'data-page="@folio-(\d+)@"')
+
+
+def folio_marks(doc_ids: Sequence[str]) -> dict[str, str]:
+    """Stand-ins for the contents' folios, for ``print_html(folios=...)``: the print HTML is
+    rendered once for the back matter (whose pages give the last folios) and the front matter,
+    the folios written in afterwards by ``with_folios``."""
+    return {doc: f"@folio-{number}@" for number, doc in enumerate(doc_ids)}
+
+
+def with_folios(html: str, marks: dict[str, str], folios: dict[str, str]) -> str:
+    """``html`` rendered with ``folio_marks``, each mark replaced by its document's folio: the
+    same text as ``print_html`` given ``folios`` (folios are numbers, or "" for none)."""
+    by_number = {mark[7:-1]: folios.get(doc, "") for doc, mark in marks.items()}
+    return _FOLIO_MARK.sub(lambda m: f'data-page="{by_number[m.group(1)]}"', html)
 
 
 _PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.S)

@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 from anthology.core.model import Book
-from anthology.render.documents import epub_doc_ids
+from anthology.render.documents import epub_doc_ids, folio_marks, with_folios
 from anthology.render.pdf.document import (
     references,
     render_warnings,
@@ -67,11 +67,18 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS
 
     first = renderer.print_html(book)  # the body's HTML
+    marks = folio_marks(epub_doc_ids(book))
+    rendered: dict = {}  # the HTML with page references and folio marks, rendered once
 
     def chunks(references=None, folios=None) -> list[Chunk]:
-        html = first if references is None and folios is None else None
-        if html is None:
-            html = renderer.print_html(book, references, folios)
+        html = first
+        if references is not None:
+            if rendered.get("references") is not references:
+                rendered["references"] = references
+                rendered["html"] = renderer.print_html(book, references, marks)
+            html = rendered["html"]
+            if folios is not None:
+                html = with_folios(html, marks, folios)
         return split_html(html, back_ids, chunk_chars, even=options.shop)
 
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".parts-") as scratch:

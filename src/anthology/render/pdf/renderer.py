@@ -24,7 +24,13 @@ from typing import ClassVar
 from anthology.config.edition import PrintOptions
 from anthology.core.errors import BuildError
 from anthology.core.model import Book
-from anthology.render.documents import epub_doc_ids, print_html, show_parts
+from anthology.render.documents import (
+    epub_doc_ids,
+    folio_marks,
+    print_html,
+    show_parts,
+    with_folios,
+)
 from anthology.render.pdf.document import (
     FONTS,
     WarningCollector,
@@ -316,15 +322,19 @@ class PdfRenderer:
         laid = [body]
         folio_of = {anchor: 1 + index for anchor, index in anchor_pages(body[1]).items()}
         page_refs = references(book, folio_of)
-        if book.back_matter:
-            back = [c for c in chunks(self.print_html(book, page_refs)) if c.kind == "back"]
-            if back:
-                back_folio = 1 + len(body[1])
-                laid.append(pages_of(back[0], back_folio))
-                for anchor, index in anchor_pages(laid[-1][1]).items():
-                    folio_of.setdefault(anchor, back_folio + index)
+        # Rendered once more, for the back matter and the front matter: the contents' folios
+        # are written in once the back matter's pages are known.
+        marks = folio_marks(epub_doc_ids(book))
+        html = self.print_html(book, page_refs, marks)
+        split = chunks(html)
+        back = [c for c in split if c.kind == "back"] if book.back_matter else []
+        if back:
+            back_folio = 1 + len(body[1])
+            laid.append(pages_of(back[0], back_folio))
+            for anchor, index in anchor_pages(laid[-1][1]).items():
+                folio_of.setdefault(anchor, back_folio + index)
         folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
-        html = self.print_html(book, page_refs, folios)
+        html = with_folios(html, marks, folios)
         front = pages_of(chunks(html)[0])
         laid.insert(0, front)
         doc_ids = set(epub_doc_ids(book))
