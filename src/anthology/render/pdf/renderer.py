@@ -27,9 +27,12 @@ from anthology.core.model import Book
 from anthology.render.documents import (
     epub_doc_ids,
     folio_marks,
+    placeholder_references,
+    print_context,
     print_html,
     show_parts,
     with_folios,
+    with_page_references,
 )
 from anthology.render.pdf.document import (
     FONTS,
@@ -317,17 +320,18 @@ class PdfRenderer:
             pages = document.pages[:-1] if has_end else document.pages
             return document, pages, root
 
-        first_html = self.print_html(book)  # the body's HTML
-        body = pages_of(next(c for c in chunks(first_html) if c.kind == "body"))
+        # Rendered once: the page references and the contents' folios are written in as the
+        # body's and the back matter's pages give them.
+        context = print_context(book, FONTS, self.image_href)
+        before = placeholder_references(book)
+        marks = folio_marks(epub_doc_ids(book))
+        html = print_html(book, FONTS, before, folios=marks, context=context)
+        body = pages_of(next(c for c in chunks(html) if c.kind == "body"))
         laid = [body]
         folio_of = {anchor: 1 + index for anchor, index in anchor_pages(body[1]).items()}
         page_refs = references(book, folio_of)
-        # Rendered once more, for the back matter and the front matter: the contents' folios
-        # are written in once the back matter's pages are known.
-        marks = folio_marks(epub_doc_ids(book))
-        html = self.print_html(book, page_refs, marks)
-        split = chunks(html)
-        back = [c for c in split if c.kind == "back"] if book.back_matter else []
+        html = with_page_references(html, context, before, page_refs)
+        back = [c for c in chunks(html) if c.kind == "back"] if book.back_matter else []
         if back:
             back_folio = 1 + len(body[1])
             laid.append(pages_of(back[0], back_folio))
