@@ -12,6 +12,10 @@ generated page layer included).
 ``weasyprint`` lays out ``print.html`` once with the same stylesheets and writes the PDF, with
 WeasyPrint's defaults (no tagging, no second layout for page references): the peer the
 project's own PDF is measured against. It records the page count in RESULT.json.
+
+``weasyprint-variant`` does the same but writes the PDF variant the edition's own PDF is
+(PDF/UA-1, tagged, for the reading PDF): the same kind of file, for a like-for-like
+comparison (tagging costs time when the file is written).
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ def export(edition, book, folder: Path) -> None:
         "base_url": edition.sources.resolve().as_uri() + "/",
         "epub_css": [str(s.path.resolve()) for s in epub_layers],
         "print_css": print_layers,
+        "pdf_variant": edition.print.pdf_variant,
     }
     (folder / "peers.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
@@ -90,8 +95,9 @@ def _chapter_page(language: str, title: str, body: str) -> str:
     )
 
 
-def one_shot_weasyprint(folder: Path, out: Path, result: Path) -> None:
-    """Lay out ``print.html`` once with the print stylesheets and write the PDF."""
+def one_shot_weasyprint(folder: Path, out: Path, result: Path, variant: bool = False) -> None:
+    """Lay out ``print.html`` once with the print stylesheets and write the PDF (with
+    ``variant``, as the edition's PDF variant)."""
     import weasyprint
 
     meta = json.loads((folder / "peers.json").read_text(encoding="utf-8"))
@@ -104,15 +110,16 @@ def one_shot_weasyprint(folder: Path, out: Path, result: Path) -> None:
     document = weasyprint.HTML(string=document_html, base_url=meta["base_url"]).render(
         stylesheets=stylesheets
     )
-    document.write_pdf(out)
+    document.write_pdf(out, pdf_variant=meta.get("pdf_variant") if variant else None)
     result.write_text(json.dumps({"pages": len(document.pages)}), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
-    """``weasyprint FOLDER OUT RESULT``."""
-    if len(argv) != 4 or argv[0] != "weasyprint":
+    """``weasyprint FOLDER OUT RESULT`` (or ``weasyprint-variant …``)."""
+    if len(argv) != 4 or argv[0] not in ("weasyprint", "weasyprint-variant"):
         raise SystemExit(__doc__)
-    one_shot_weasyprint(Path(argv[1]), Path(argv[2]), Path(argv[3]))
+    variant = argv[0] == "weasyprint-variant"
+    one_shot_weasyprint(Path(argv[1]), Path(argv[2]), Path(argv[3]), variant)
     return 0
 
 

@@ -74,3 +74,32 @@ def test_cross_references_name_people_as_sorted_with_semicolons_between(built) -
     for see in sees:
         assert all(item.count(",") <= 1 for item in see.split("; ")), see
     assert "Lenin, Vladimir" in " ".join(sees)
+
+
+@pytest.mark.slow
+def test_the_print_html_filled_in_is_the_print_html_rendered_with_the_numbers(built) -> None:
+    """The PDF renders the print HTML once and writes the page references and folios in."""
+    from anthology.render.documents import (
+        epub_doc_ids,
+        folio_marks,
+        placeholder_references,
+        print_context,
+        print_html,
+        with_folios,
+        with_page_references,
+    )
+
+    book = built["book"]
+    assert book.index
+    # No page, one page, and several: each gives the glossary and index another form.
+    forms = ("", "{n}", "{n}–{m}, {k}")
+    pages = {
+        entry.id: forms[n % 3].format(n=n, m=n + 2, k=n + 9) for n, entry in enumerate(book.index)
+    }
+    folios = {doc: str(n) if n % 4 else "" for n, doc in enumerate(epub_doc_ids(book))}
+    context = print_context(book, "EB Garamond")
+    before = placeholder_references(book)
+    marks = folio_marks(epub_doc_ids(book))
+    html = print_html(book, "EB Garamond", before, folios=marks, context=context)
+    filled = with_folios(with_page_references(html, context, before, pages), marks, folios)
+    assert filled == print_html(book, "EB Garamond", pages, folios=folios)

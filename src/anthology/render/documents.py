@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -253,6 +253,7 @@ def print_html(
     pages: dict[str, str] | None = None,
     image_href: Callable[[str], str] | None = None,
     folios: dict[str, str] | None = None,
+    context: dict | None = None,
 ) -> str:
     """The whole book as one HTML document for the print renderer.
 
@@ -260,15 +261,29 @@ def print_html(
         book: the book.
         fonts: the faces, named in the colophon.
         pages: for each index entry id, its page references ("3–5, 9"), once the pages are
-            known; without it every entry gets a placeholder of similar width.
+            known; without it every entry gets a placeholder of similar width
+            (``placeholder_references``).
         folios: for each document the contents lists, its first page's folio, written on the
             contents entry as ``data-page`` (for a book laid out in parts, where
             ``target-counter()`` cannot see the page).
+        context: ``print_context(book, fonts, image_href)``, if already made.
     """
+    if pages is None:
+        pages = placeholder_references(book)
+    if context is None:
+        context = print_context(book, fonts, image_href)
+    return render_template("print.html", pages=pages, folios=folios, **context)
+
+
+def placeholder_references(book: Book) -> dict[str, str]:
+    """Each index entry's page references before the pages are known: of similar width."""
+    return {e.id: "000, 000" for e in book.index}
+
+
+def print_context(book: Book, fonts: str, image_href: Callable[[str], str] | None = None) -> dict:
+    """What the print template is given, but the page references and folios."""
     from anthology.render.printing import for_print  # paper only: the EPUB never loads it
 
-    if pages is None:
-        pages = {e.id: "000, 000" for e in book.index}
     # On paper a term's mark leads to its glossary entry (there are no popup notes); links,
     # code, formulas and citation numbers are set for paper (printing.py).
     blocks = {
@@ -281,19 +296,51 @@ def print_html(
         )
         for chapter in book.chapters
     }
-    return render_template(
-        "print.html",
-        book=book,
-        blocks=blocks,
-        fonts=fonts,
-        pages=pages,
-        folios=folios,
-        show_parts=show_parts(book),
-        href=lambda target, anchor=None: f"#{anchor or target}",
-        t=labels(book),
-        book_dir=book_direction(book),
+    return {
+        "book": book,
+        "blocks": blocks,
+        "fonts": fonts,
+        "show_parts": show_parts(book),
+        "href": lambda target, anchor=None: f"#{anchor or target}",
+        "t": labels(book),
+        "book_dir": book_direction(book),
         **apparatus(book),
-    )
+    }
+
+
+def with_page_references(html: str, context: dict, before: dict, pages: dict[str, str]) -> str:
+    """``html`` (``print_html`` given ``context`` and the page references ``before``) with the
+    glossary and index given ``pages`` instead: the same text as ``print_html`` given ``pages``,
+    without rendering the whole book again."""
+    book = context["book"]
+    macros = _environment().get_template("_macros.xhtml").make_module(vars=context)
+    for name in ("glossary", "index"):
+        if not getattr(book, name):
+            continue
+        macro = getattr(macros, name)
+        old, new = str(macro(book, before)), str(macro(book, pages))
+        if html.count(old) != 1:
+            raise ValueError(f"the print HTML's {name} is not the one its context renders")
+        html = html.replace(old, new)
+    return html
+
+
+# A contents entry's folio before it is known (see ``folio_marks``).
+_FOLIO_MARK = re.compile(r'data-page="@folio-(\d+)@"')
+
+
+def folio_marks(doc_ids: Sequence[str]) -> dict[str, str]:
+    """Stand-ins for the contents' folios, for ``print_html(folios=...)``: the print HTML is
+    rendered once for the back matter (whose pages give the last folios) and the front matter,
+    the folios written in afterwards by ``with_folios``."""
+    return {doc: f"@folio-{number}@" for number, doc in enumerate(doc_ids)}
+
+
+def with_folios(html: str, marks: dict[str, str], folios: dict[str, str]) -> str:
+    """``html`` rendered with ``folio_marks``, each mark replaced by its document's folio: the
+    same text as ``print_html`` given ``folios`` (folios are numbers, or "" for none)."""
+    by_number = {mark[7:-1]: folios.get(doc, "") for doc, mark in marks.items()}
+    return _FOLIO_MARK.sub(lambda m: f'data-page="{by_number[m.group(1)]}"', html)
 
 
 _PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.S)

@@ -33,8 +33,17 @@ import tempfile
 from pathlib import Path
 
 from anthology.core.model import Book
-from anthology.render.documents import epub_doc_ids
+from anthology.render.documents import (
+    epub_doc_ids,
+    folio_marks,
+    placeholder_references,
+    print_context,
+    print_html,
+    with_folios,
+    with_page_references,
+)
 from anthology.render.pdf.document import (
+    FONTS,
     references,
     render_warnings,
     resolution_warnings,
@@ -66,12 +75,23 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS
 
-    first = renderer.print_html(book)  # the body's HTML
+    # Rendered once: the page references and the contents' folios are written in as the
+    # body's and the back matter's pages give them.
+    context = print_context(book, FONTS, renderer.image_href)
+    before = placeholder_references(book)
+    marks = folio_marks(epub_doc_ids(book))
+    first = print_html(book, FONTS, before, folios=marks, context=context)
+    filled: dict = {}  # the HTML with the page references, filled in once
 
     def chunks(references=None, folios=None) -> list[Chunk]:
-        html = first if references is None and folios is None else None
-        if html is None:
-            html = renderer.print_html(book, references, folios)
+        html = first
+        if references is not None:
+            if filled.get("references") is not references:
+                filled["references"] = references
+                filled["html"] = with_page_references(first, context, before, references)
+            html = filled["html"]
+        if folios is not None:
+            html = with_folios(html, marks, folios)
         return split_html(html, back_ids, chunk_chars, even=options.shop)
 
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".parts-") as scratch:

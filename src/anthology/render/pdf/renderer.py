@@ -24,7 +24,16 @@ from typing import ClassVar
 from anthology.config.edition import PrintOptions
 from anthology.core.errors import BuildError
 from anthology.core.model import Book
-from anthology.render.documents import epub_doc_ids, print_html, show_parts
+from anthology.render.documents import (
+    epub_doc_ids,
+    folio_marks,
+    placeholder_references,
+    print_context,
+    print_html,
+    show_parts,
+    with_folios,
+    with_page_references,
+)
 from anthology.render.pdf.document import (
     FONTS,
     WarningCollector,
@@ -311,20 +320,25 @@ class PdfRenderer:
             pages = document.pages[:-1] if has_end else document.pages
             return document, pages, root
 
-        first_html = self.print_html(book)  # the body's HTML
-        body = pages_of(next(c for c in chunks(first_html) if c.kind == "body"))
+        # Rendered once: the page references and the contents' folios are written in as the
+        # body's and the back matter's pages give them.
+        context = print_context(book, FONTS, self.image_href)
+        before = placeholder_references(book)
+        marks = folio_marks(epub_doc_ids(book))
+        html = print_html(book, FONTS, before, folios=marks, context=context)
+        body = pages_of(next(c for c in chunks(html) if c.kind == "body"))
         laid = [body]
         folio_of = {anchor: 1 + index for anchor, index in anchor_pages(body[1]).items()}
         page_refs = references(book, folio_of)
-        if book.back_matter:
-            back = [c for c in chunks(self.print_html(book, page_refs)) if c.kind == "back"]
-            if back:
-                back_folio = 1 + len(body[1])
-                laid.append(pages_of(back[0], back_folio))
-                for anchor, index in anchor_pages(laid[-1][1]).items():
-                    folio_of.setdefault(anchor, back_folio + index)
+        html = with_page_references(html, context, before, page_refs)
+        back = [c for c in chunks(html) if c.kind == "back"] if book.back_matter else []
+        if back:
+            back_folio = 1 + len(body[1])
+            laid.append(pages_of(back[0], back_folio))
+            for anchor, index in anchor_pages(laid[-1][1]).items():
+                folio_of.setdefault(anchor, back_folio + index)
         folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
-        html = self.print_html(book, page_refs, folios)
+        html = with_folios(html, marks, folios)
         front = pages_of(chunks(html)[0])
         laid.insert(0, front)
         doc_ids = set(epub_doc_ids(book))
