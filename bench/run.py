@@ -325,12 +325,22 @@ def _peer_rows(result: SizeResult) -> list[Row]:
 def _dominant(runs: list[Build]) -> str:
     """The stage that took the most of a build (median seconds and share of the build's
     wall time), named as its progress line names it; "" without progress lines."""
+    top = _top_stage(runs)
+    if top is None:
+        return ""
+    name, seconds = top
+    return f"; most time in {name}: {_s(seconds)} s ({seconds / _wall(runs):.0%})"
+
+
+def _top_stage(runs: list[Build]) -> tuple[str, float] | None:
+    """The stage with the largest median time over ``runs``, and that median; None without
+    progress lines."""
     names = dict.fromkeys(name for run in runs for name in run.steps)
     medians = {n: measure.median([r.steps[n] for r in runs if n in r.steps]) for n in names}
     if not medians:
-        return ""
+        return None
     name = max(medians, key=lambda n: medians[n])
-    return f"; most time in {name}: {_s(medians[name])} s ({medians[name] / _wall(runs):.0%})"
+    return name, medians[name]
 
 
 def _ready(runs: list[Build]) -> str:
@@ -502,12 +512,11 @@ def _warm_rows(result: SizeResult) -> list[TargetRow]:
 
 def _most(runs: list[Build]) -> str:
     """The stage that took most of the builds: its name and share ("pdf 89%")."""
-    names = dict.fromkeys(name for run in runs for name in run.steps)
-    medians = {n: measure.median([r.steps[n] for r in runs if n in r.steps]) for n in names}
-    if not medians:
+    top = _top_stage(runs)
+    if top is None:
         return ""
-    name = max(medians, key=lambda n: medians[n])
-    return f"{name} {medians[name] / _wall(runs):.0%}"
+    name, seconds = top
+    return f"{name} {seconds / _wall(runs):.0%}"
 
 
 def _met(ok: bool) -> str:
