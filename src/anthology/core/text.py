@@ -57,6 +57,8 @@ _MONTH_DAY = re.compile(rf"\b((?:{_MONTH})) (\d{{1,2}})\b")
 _INITIALS = re.compile(r"\b([A-Z]\.) (?=[A-Z][a-z]?\.? )")
 _INITIAL_SURNAME = re.compile(r"\b([A-Z]\.) (?=[A-Z][a-z]{2,})")
 _ABBREV = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|No|pp?|vol|ch)\. (?=[\dA-Z])")
+_DIGIT = re.compile(r"\d")  # what the day and month patterns need
+_INITIAL = re.compile(r"[A-Z]\. [A-Z]")  # what the initials patterns need
 
 
 def strip_tags(fragment: str) -> str:
@@ -71,17 +73,24 @@ def smarten(text: str, language: str = "") -> str:
     are set as books in that language set them (``localise``).
     """
     text = _SPACES.sub(" ", text).strip()
-    text = _LOST_HYPHEN.sub("-", text)
+    # A pattern that needs what the line lacks (a "?", "--", "-", a digit, an initial) is not
+    # run: looking for that first is much faster, and most lines lack it.
+    if "?" in text:
+        text = _LOST_HYPHEN.sub("-", text)
     text = _ELLIPSIS.sub("\u2026", text)
-    text = _DOUBLE_HYPHEN.sub("\u2014", text)
+    if "--" in text:
+        text = _DOUBLE_HYPHEN.sub("\u2014", text)
     text = _SPACED_HYPHEN.sub(NBSP + "\u2013", text)
-    text = _YEAR_RANGE.sub(lambda m: f"{m.group(1)}\u2013{m.group(2)}", text)
-    text = _DAY_RANGE.sub(lambda m: f"{m.group(1)}\u2013{m.group(2)}", text)
+    if "-" in text:
+        text = _YEAR_RANGE.sub(lambda m: f"{m.group(1)}\u2013{m.group(2)}", text)
+        text = _DAY_RANGE.sub(lambda m: f"{m.group(1)}\u2013{m.group(2)}", text)
     text = _quotes(text)
-    text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
-    text = _MONTH_DAY.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
-    text = _INITIALS.sub(lambda m: m.group(1) + NBSP, text)
-    text = _INITIAL_SURNAME.sub(lambda m: m.group(1) + NBSP, text)
+    if _DIGIT.search(text):
+        text = _DAY_MONTH.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
+        text = _MONTH_DAY.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
+    if _INITIAL.search(text):
+        text = _INITIALS.sub(lambda m: m.group(1) + NBSP, text)
+        text = _INITIAL_SURNAME.sub(lambda m: m.group(1) + NBSP, text)
     text = _ABBREV.sub(lambda m: m.group(1) + "." + NBSP, text)
     return localise(text, language) if language else text
 
