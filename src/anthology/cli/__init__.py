@@ -5,6 +5,7 @@ Heavy modules (WeasyPrint, ebooklib) are imported only inside the commands that 
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import click
@@ -74,6 +75,11 @@ class LazyGroup(click.Group):
             module, attribute, _ = COMMANDS[name]
             command = getattr(importlib.import_module(f"anthology.cli.{module}"), attribute)
             self.add_command(command, name)
+            if not gc.get_freeze_count():
+                # What start-up imported lives as long as the process: set aside, the collector
+                # does not walk it again at each full collection (about 3% of the CPU time of
+                # building the default edition's EPUB).
+                gc.freeze()
         return self.commands.get(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
