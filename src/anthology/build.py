@@ -79,6 +79,7 @@ def run(
     renderers, style = renderers_for(targets, edition, style, jobs)  # a bad look fails first
     if validate:
         require_epubcheck()
+    renderers = begun(renderers, edition)
     pages = load(edition)
     cleaned = clean_pages(pages, edition, report, keep_going=keep_going, jobs=jobs)
     themes, notes = plan_parts(edition, cleaned.articles, report)
@@ -109,6 +110,15 @@ def renderers_for(targets: tuple[str, ...], edition: Edition, style: str, jobs: 
         if style or not edition.style or exc.file != "--style":
             raise
         raise key_error(edition.root, "style", exc.message.removeprefix("--style: ")) from None
+
+
+def begun(renderers: dict, edition: Edition) -> dict:
+    """The renderers with what needs only the edition under way while the pages are cleaned
+    (the EPUB's generated cover is drawn in another process)."""
+    return {
+        name: renderer.begin(edition) if hasattr(renderer, "begin") else renderer
+        for name, renderer in renderers.items()
+    }
 
 
 def require_epubcheck() -> None:

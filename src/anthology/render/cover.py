@@ -7,18 +7,22 @@ back, spine and front, with the spine computed from the page count and the paper
 
 from __future__ import annotations
 
+import gc
 import io
 import math
+import os
 import re
 import shutil
 import subprocess
 import textwrap
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from anthology.config.edition import PrintOptions
+from anthology.config.edition import Edition, PrintOptions
 from anthology.config.units import paper_thickness_mm
 from anthology.core.model import Book
+from anthology.core.text import smarten
 from anthology.render.styles import Stylesheet
 
 SIZE = (1600, 2400)  # 2:3, what the e-reader stores sell and show
@@ -68,6 +72,20 @@ def own_cover(sources: Path) -> Path | None:
 
 def front_cover(book: Book, accent: str) -> bytes:
     """A generated front cover as JPEG bytes: title, subtitle and editor on the accent colour."""
+    return draw_front(FrontText(book.title, book.subtitle, book.editor), accent)
+
+
+@dataclass(frozen=True)
+class FrontText:
+    """What a generated front cover says."""
+
+    title: str
+    subtitle: str = ""
+    editor: str = ""
+
+
+def draw_front(text: FrontText, accent: str) -> bytes:
+    """The front cover for ``text`` on the ``accent`` colour, as JPEG bytes."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", SIZE, accent)
@@ -81,31 +99,121 @@ def front_cover(book: Book, accent: str) -> bytes:
     )
     y = int(height * 0.24)
     title_font = _font(150)
-    for line in textwrap.wrap(book.title, width=16):
+    for line in textwrap.wrap(text.title, width=16):
         box = draw.textbbox((0, 0), line, font=title_font)
         draw.text(((width - (box[2] - box[0])) / 2, y), line, font=title_font, fill="#f4efe6")
         y += int((box[3] - box[1]) * 1.35)
-    if book.subtitle:
+    if text.subtitle:
         y += 60
         subtitle_font = _font(72, italic=True)
-        for line in textwrap.wrap(book.subtitle, width=30):
+        for line in textwrap.wrap(text.subtitle, width=30):
             box = draw.textbbox((0, 0), line, font=subtitle_font)
             draw.text(
                 ((width - (box[2] - box[0])) / 2, y), line, font=subtitle_font, fill="#f4efe6"
             )
             y += int((box[3] - box[1]) * 1.5)
-    if book.editor:
+    if text.editor:
         editor_font = _font(64)
-        box = draw.textbbox((0, 0), book.editor, font=editor_font)
+        box = draw.textbbox((0, 0), text.editor, font=editor_font)
         draw.text(
             ((width - (box[2] - box[0])) / 2, height * 0.82),
-            book.editor,
+            text.editor,
             font=editor_font,
             fill="#f4efe6",
         )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90, optimize=True)
     return out.getvalue()
+
+
+def front_text(edition: Edition) -> FrontText:
+    """What the book's front will say, from book.toml, typeset as ``assemble`` sets the book's
+    title and subtitle (a cover drawn ahead is used only if the book says the same)."""
+    return FrontText(
+        smarten(edition.title, edition.language),
+        smarten(edition.subtitle, edition.language),
+        edition.editor,
+    )
+
+
+def draw_apart(text: FrontText, accent: str) -> DrawingApart | None:
+    """Start drawing the front cover in a child process, so that it is drawn on another core
+    while this one cleans the pages (Pillow's drawing mostly holds the interpreter's lock, so a
+    thread would not run beside the cleaning).
+
+    None where there is no ``fork``, or where other threads run (a child of a threaded process
+    may inherit a lock one of them held): the caller draws the cover itself.
+    """
+    import tempfile
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (DrawingApart closes it)
+    try:
+        pid = os.fork()
+    except OSError:
+        out.close()
+        return None
+    if pid == 0:  # the child: draw, write, and leave without running the parent's exit work
+        status = 1
+        try:
+            # A collection would touch every object the parent made, and so copy the pages
+            # the two processes share; this short-lived child has no cycles worth it.
+            gc.disable()
+            data = draw_front(text, accent)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(out.fileno(), view) :]
+            status = 0
+        finally:
+            os._exit(status)
+    return DrawingApart(text, accent, pid, out)
+
+
+class DrawingApart:
+    """A front cover being drawn in a child process (``draw_apart``).
+
+    Args:
+        text: what the cover says.
+        accent: its colour.
+        pid: the child drawing it.
+        out: the file the child writes the JPEG into.
+    """
+
+    def __init__(self, text: FrontText, accent: str, pid: int, out) -> None:
+        import weakref
+
+        self.text = text
+        self.accent = accent
+        self._pid = pid
+        self._out = out
+        self._data: bytes | None = None
+        # A build that fails before its EPUB is written still collects the child.
+        self._collect = weakref.finalize(self, _collect, pid, out)
+
+    def result(self) -> bytes | None:
+        """The JPEG bytes, once the child is done; None if it failed (draw it here, then)."""
+        if self._collect.alive:
+            _, status = os.waitpid(self._pid, 0)
+            self._collect.detach()
+            if os.waitstatus_to_exitcode(status) == 0:
+                size = os.fstat(self._out.fileno()).st_size
+                self._data = os.pread(self._out.fileno(), size, 0)
+            self._out.close()
+        return self._data
+
+
+def _collect(pid: int, out) -> None:
+    """Stop and collect a child whose cover nobody asked for (the build failed before)."""
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    out.close()
 
 
 def spine_mm(pages: int, options: PrintOptions) -> float:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from anthology.core.limits import Limits
 from anthology.core.model import Book, Figure
@@ -26,6 +26,10 @@ from anthology.render.places import PageStart
 from anthology.render.rendered import Rendered
 from anthology.render.styles import Stylesheet, resolve_variables
 from anthology.resources import ResourceGate
+
+if TYPE_CHECKING:
+    from anthology.config.edition import Edition
+    from anthology.render.cover import DrawingApart
 
 ACCESSIBILITY = (
     ("schema:accessMode", "textual"),
@@ -55,6 +59,7 @@ class EpubRenderer:
         gate: what may be read for the book (images, stylesheets).
         sources: the sources folder (image paths are relative to it).
         limits: book.toml's [limits] for images.
+        cover_ahead: the generated cover, drawn in another process since ``begin``.
     """
 
     name: ClassVar[str] = "epub"
@@ -65,6 +70,18 @@ class EpubRenderer:
     gate: ResourceGate
     sources: Path
     limits: Limits = field(default_factory=Limits)
+    cover_ahead: DrawingApart | None = field(default=None, compare=False, repr=False)
+
+    def begin(self, edition: Edition) -> EpubRenderer:
+        """This renderer with what needs only the edition under way: the generated cover is
+        drawn in another process while the pages are cleaned (``render`` takes it if the book
+        says what it was drawn with, and draws the cover itself otherwise)."""
+        from anthology.render.cover import accent_colour, draw_apart, front_text, own_cover
+
+        if own_cover(self.sources) is not None:
+            return self
+        drawing = draw_apart(front_text(edition), accent_colour(self.stylesheets))
+        return replace(self, cover_ahead=drawing) if drawing else self
 
     def render(self, book: Book, out: Path, page_starts: Sequence[PageStart] = ()) -> Rendered:
         """Write ``book`` as an EPUB 3 file at ``out`` (the caller makes the write atomic).
@@ -177,14 +194,22 @@ class EpubRenderer:
         )
 
     def _cover(self, book: Book) -> tuple[bytes, str]:
-        """The editor's sources/cover.jpg (or .png), else a generated front."""
-        from anthology.render.cover import accent_colour, front_cover, own_cover
+        """The editor's sources/cover.jpg (or .png), else a generated front (the one drawn
+        ahead, if it says what the book does)."""
+        from anthology.render.cover import FrontText, accent_colour, draw_front, own_cover
 
         own = own_cover(self.sources)
         if own is not None:
             prepared = prepare_image(own, self.gate, f"sources/{own.name}", self.limits)
             return prepared.data, prepared.media_type
-        return front_cover(book, accent_colour(self.stylesheets)), "image/jpeg"
+        text = FrontText(book.title, book.subtitle, book.editor)
+        accent = accent_colour(self.stylesheets)
+        ahead = self.cover_ahead
+        if ahead is not None and (ahead.text, ahead.accent) == (text, accent):
+            data = ahead.result()
+            if data is not None:
+                return data, "image/jpeg"
+        return draw_front(text, accent), "image/jpeg"
 
 
 def _in_background(function: Callable[..., T], *args) -> Callable[[], T]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import unquote
 
 from anthology.core.model import Book
@@ -26,6 +26,9 @@ from anthology.render.epub.epub import (
 )
 from anthology.render.places import XHTML, PageStart
 from anthology.render.rendered import Rendered
+
+if TYPE_CHECKING:
+    from anthology.config.edition import Edition
 
 _PROLOGUE = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 _OPF = "{http://www.idpf.org/2007/opf}"
@@ -55,6 +58,10 @@ class KepubRenderer:
     print_pages: ClassVar[bool] = True  # the EPUB's page-break markers and page list
 
     epub: EpubRenderer
+
+    def begin(self, edition: Edition) -> KepubRenderer:
+        """This renderer with its EPUB's cover under way (``EpubRenderer.begin``)."""
+        return replace(self, epub=self.epub.begin(edition))
 
     def render(self, book: Book, out: Path, page_starts: Sequence[PageStart] = ()) -> Rendered:
         """Write ``book`` as a kepub at ``out`` (the caller makes the write atomic)."""
