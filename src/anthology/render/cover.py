@@ -149,7 +149,10 @@ def draw_apart(text: FrontText, accent: str) -> DrawingApart | None:
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return None
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (DrawingApart closes it)
+    try:
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (DrawingApart closes it)
+    except OSError:
+        return None
     try:
         pid = os.fork()
     except OSError:
@@ -195,9 +198,12 @@ class DrawingApart:
     def result(self) -> bytes | None:
         """The JPEG bytes, once the child is done; None if it failed (draw it here, then)."""
         if self._collect.alive:
-            _, status = os.waitpid(self._pid, 0)
+            try:
+                _, status = os.waitpid(self._pid, 0)
+            except ChildProcessError:  # collected by someone else (SIGCHLD ignored)
+                status = -1
             self._collect.detach()
-            if os.waitstatus_to_exitcode(status) == 0:
+            if status == 0:
                 size = os.fstat(self._out.fileno()).st_size
                 self._data = os.pread(self._out.fileno(), size, 0)
             self._out.close()
