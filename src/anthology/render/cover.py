@@ -193,7 +193,7 @@ class DrawingApart:
         self._out = out
         self._data: bytes | None = None
         # A build that fails before its EPUB is written still collects the child.
-        self._collect = weakref.finalize(self, _collect, pid, out)
+        self._collect = weakref.finalize(self, _collect, pid, out, os.getpid())
 
     def result(self) -> bytes | None:
         """The JPEG bytes, once the child is done; None if it failed (draw it here, then)."""
@@ -210,10 +210,13 @@ class DrawingApart:
         return self._data
 
 
-def _collect(pid: int, out) -> None:
-    """Stop and collect a child whose cover nobody asked for (the build failed before)."""
+def _collect(pid: int, out, parent: int) -> None:
+    """Stop and collect a child whose cover nobody asked for (the build failed before); only
+    in the process that started it (not in a worker forked from it later)."""
     import signal
 
+    if os.getpid() != parent:
+        return
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
