@@ -392,20 +392,22 @@ def report(samples: list[dict], p_not, kinds, threshold: float) -> None:
 
 
 def languages(samples: list[dict], decided: list[str]) -> None:
-    """Refused by the page's language (``<html lang>``): articles and documentation, then
-    non-articles, of the development set; English against the others."""
+    """Refused by the page's language (``<html lang>``, "?" when it names none): the
+    development set's articles and documentation, its non-articles, the ScrapingHub articles;
+    English against the other named languages."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for s, d in zip(samples, decided, strict=True):
-        if s["dataset"] != "wcxb-dev":
-            continue
         lang = s.get("lang") or "?"
-        side = "articles" if label(s["page_type"]) == "article" else "non-articles"
-        keys = [(side, lang)] if lang == "en" else [(side, lang), (side, "not en")]
+        if s["dataset"] != "wcxb-dev":
+            side = "ScrapingHub articles"
+        else:
+            side = "articles" if label(s["page_type"]) == "article" else "non-articles"
+        keys = [(side, lang)] if lang in ("en", "?") else [(side, lang), (side, "not en")]
         for key in keys:
             counts[key][0] += d != "kept"
             counts[key][1] += 1
     print("\nrefused by the page's language (<html lang>):")
-    for side in ("articles", "non-articles"):
+    for side in ("articles", "non-articles", "ScrapingHub articles"):
         cells = sorted(
             ((k[1], v) for k, v in counts.items() if k[0] == side), key=lambda kv: -kv[1][1]
         )
