@@ -13,9 +13,14 @@ listing pages weigh double), whose threshold is chosen on the out-of-fold probab
 at most ``--max-false`` of the development set's articles and documentation pages are refused
 and none of the ScrapingHub articles; and, among non-articles, the kind (the reason). The
 report covers the whole pipeline: pages the cleaner's other checks refuse count as refused.
+A text model (logistic regression over the hashed words of the page's title, headings, links,
+buttons and address, ``pagetype.word_features``) gives both models its probability of each
+kind; in cross-validation it is trained on the training sites only, and the trees learn from
+its probabilities for sites it did not see (inner folds by site). ``--no-words`` leaves it out.
+The report ends with the refusals by the page's language (``<html lang>``).
 
     python bench/pagetype.py [--wcxb DIR] [--extraction DIR] [--features FILE] [--seeds 0,1,2]
-                             [--fold-seeds 1,2,3] [--write]
+                             [--fold-seeds 1,2,3] [--no-words] [--dump FILE] [--write]
 
 ``--write`` fits the model on every page and writes ``src/anthology/clean/rules/
 pagetype-model.json`` (needs scikit-learn: ``pip install -e .[train]``). ``--features FILE``
@@ -76,10 +81,17 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
             _captured["texts"] = list(texts)
             return kept(features, texts)
 
+        def read_words(root, url="", _captured=captured):
+            _captured["words"] = words(root, url)
+            _captured["lang"] = (root.get("lang") or root.get("xml:lang") or "").lower()[:2]
+            return _captured["words"]
+
         refused = ""
         start = time.perf_counter()
         with (
             mock.patch.object(pagetype, "kept_features", capture),
+            mock.patch.object(pagetype, "page_words", read_words),
+            mock.patch.object(pagetype, "word_scores", lambda w: {}),
             mock.patch.object(pagetype, "classify", lambda f: pagetype.PageType("article", 0.0)),
         ):
             try:
@@ -98,6 +110,8 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
                 "refused": refused,
                 "signs": captured.get("signs"),  # read from the page
                 "texts": captured.get("texts"),  # what the cleaner kept
+                "words": captured.get("words"),  # what the text model reads
+                "lang": captured.get("lang") or "",
                 "seconds": elapsed,
             }
         )
@@ -105,6 +119,7 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
 
 
 kept = pagetype.kept_features
+words = pagetype.page_words
 
 
 def with_features(samples: list[dict]) -> list[dict]:
@@ -193,18 +208,87 @@ def shuffled(groups, fold_seed: int):
     return np.array([code[g] for g in groups])
 
 
-def out_of_fold(x, y, groups, seed: int = SEED) -> tuple[list[float], list[str]]:
+WORD_BUCKETS = 2**16  # hashed word and n-gram features of the text model
+WORD_FOLDS = 3  # inner folds: the trees learn from text probabilities of unseen sites
+WORDS = True  # the text model's probabilities are inputs of the trees (``--no-words``: not)
+
+
+def word_matrix(samples: list[dict]):
+    """The text model's inputs: each page's words hashed (``pagetype.word_features``)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    data, cols, ptr = [], [], [0]
+    for s in samples:
+        row = pagetype.word_features(page_words(s), WORD_BUCKETS)
+        for h in sorted(row):
+            cols.append(h)
+            data.append(row[h])
+        ptr.append(len(cols))
+    return csr_matrix(
+        (np.array(data), np.array(cols, dtype=np.int64), np.array(ptr)),
+        shape=(len(samples), WORD_BUCKETS),
+    )
+
+
+def page_words(sample: dict) -> list[tuple[str, str]]:
+    """The page's (field, text) pairs, as ``pagetype.page_words`` gave them (JSON keeps lists)."""
+    return [(field, text) for field, text in sample.get("words") or []]
+
+
+def word_model():
+    """Multinomial logistic regression over the hashed words: deterministic (lbfgs)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=WORD_C, tol=1e-3, max_iter=500, class_weight="balanced")
+
+
+# Its regularisation: C of 0.25, 1 and 4 refused 362, 372 and 360 of the 536 non-articles on
+# average over four assignments of sites to folds, each within the others' spread (15 to 61).
+WORD_C = 4.0
+
+
+def word_probabilities(w, y, groups, train, test):
+    """Text-model probabilities for ``test`` from a model fitted on ``train``, and for
+    ``train`` from models that never saw the page's site (inner folds by site)."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    inner = np.zeros((len(train), len(CLASSES)))
+    for a, b in GroupKFold(n_splits=WORD_FOLDS).split(train, y[train], groups[train]):
+        m = word_model().fit(w[train[a]], y[train[a]])
+        inner[b] = _full(m, m.predict_proba(w[train[b]]))
+    m = word_model().fit(w[train], y[train])
+    outer = _full(m, m.predict_proba(w[test])) if len(test) else np.zeros((0, len(CLASSES)))
+    return inner, outer, m
+
+
+def _full(m, p):
+    """Probabilities with a column for every class, in ``CLASSES``' order."""
+    import numpy as np
+
+    out = np.zeros((p.shape[0], len(CLASSES)))
+    out[:, m.classes_] = p
+    return out
+
+
+def out_of_fold(x, y, groups, seed: int = SEED, w=None) -> tuple[list[float], list[str]]:
     """P(not an article) and the likeliest kind for every page, from models that never saw
-    its site."""
+    its site. With ``w`` (the hashed words), the text model's probabilities, out of fold too,
+    are added to the trees' inputs."""
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
     p_not = np.zeros(len(y))
     kinds = [""] * len(y)
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
-        decision, kind = fit(x[train], y[train], seed)
-        p_not[test] = decision.predict_proba(x[test])[:, 1]
-        for i, k in zip(test, kind.predict(x[test]), strict=True):
+        xtr, xte = x[train], x[test]
+        if w is not None:
+            inner, outer, _ = word_probabilities(w, y, groups, train, test)
+            xtr, xte = np.hstack([xtr, inner]), np.hstack([xte, outer])
+        decision, kind = fit(xtr, y[train], seed)
+        p_not[test] = decision.predict_proba(xte)[:, 1]
+        for i, k in zip(test, kind.predict(xte), strict=True):
             kinds[i] = CLASSES[int(k)]
     return [float(p) for p in p_not], kinds
 
@@ -304,6 +388,30 @@ def report(samples: list[dict], p_not, kinds, threshold: float) -> None:
     for p, s, d in sorted(wrong, key=lambda t: -(t[0] or 2.0)):
         why = f"{d} ({p:.2f})" if p is not None else s["refused"]
         print(f"  {s['dataset']} {s['id'][:12]} {s['page_type']} {s['domain']}: {why}")
+    languages(samples, decided)
+
+
+def languages(samples: list[dict], decided: list[str]) -> None:
+    """Refused by the page's language (``<html lang>``, "?" when it names none): the
+    development set's articles and documentation, its non-articles, the ScrapingHub articles;
+    English against the other named languages."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for s, d in zip(samples, decided, strict=True):
+        lang = s.get("lang") or "?"
+        if s["dataset"] != "wcxb-dev":
+            side = "ScrapingHub articles"
+        else:
+            side = "articles" if label(s["page_type"]) == "article" else "non-articles"
+        keys = [(side, lang)] if lang in ("en", "?") else [(side, lang), (side, "not en")]
+        for key in keys:
+            counts[key][0] += d != "kept"
+            counts[key][1] += 1
+    print("\nrefused by the page's language (<html lang>):")
+    for side in ("articles", "non-articles", "ScrapingHub articles"):
+        cells = sorted(
+            ((k[1], v) for k, v in counts.items() if k[0] == side), key=lambda kv: -kv[1][1]
+        )
+        print(f"  {side}: " + ", ".join(f"{lang} {r}/{n}" for lang, (r, n) in cells))
 
 
 def _number(value: float) -> float:
@@ -363,6 +471,46 @@ def export(decision, kind, names: list[str], threshold: float, smallest: dict[st
     }
 
 
+def export_words(text) -> dict:
+    """The text model as plain data: per class, its weights over the hashed buckets as signed
+    bytes (base64), one scale for all, and the biases."""
+    import base64
+
+    import numpy as np
+
+    coef = _full_rows(text, text.coef_)
+    scale = float(np.abs(coef).max()) / 127
+    packed = np.clip(np.round(coef / scale), -127, 127).astype(np.int8)
+    return {
+        "kind": "multinomial logistic regression over hashed words, word pairs, n-grams",
+        "classes": list(CLASSES),
+        "size": WORD_BUCKETS,
+        "scale": scale,
+        "bias": [float(b) for b in _full_rows(text, text.intercept_[:, None])[:, 0]],
+        "weights": [base64.b64encode(row.tobytes()).decode("ascii") for row in packed],
+    }
+
+
+def _full_rows(m, rows):
+    import numpy as np
+
+    out = np.zeros((len(CLASSES), rows.shape[1]))
+    out[m.classes_] = rows
+    return out
+
+
+def check_words(exported: dict, text, samples: list[dict], w) -> float:
+    """The largest gap between the packaged text model's probabilities and scikit-learn's."""
+    p = _full(text, text.predict_proba(w))
+    pagetype._word_weights.cache_clear()
+    with mock.patch.object(pagetype, "model", lambda: exported):
+        ours = [pagetype.word_scores(page_words(s)) for s in samples]
+    pagetype._word_weights.cache_clear()
+    return max(
+        abs(o[f"words_{c}"] - p[i, k]) for i, o in enumerate(ours) for k, c in enumerate(CLASSES)
+    )
+
+
 def check_export(exported: dict, decision, x) -> float:
     """The largest gap between the packaged inference and scikit-learn's on the pages."""
     p = decision.predict_proba(x)[:, 1]
@@ -402,7 +550,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also cross-validate with the sites dealt into folds by each of these seeds "
         "(comma-separated, 1 and up) and print the spread",
     )
+    parser.add_argument(
+        "--no-words", action="store_true", help="without the text model (the trees alone)"
+    )
+    parser.add_argument("--dump", type=Path, help="write each page's out-of-fold scores here")
     args = parser.parse_args(argv)
+    dumped: dict[str, dict] = {}
 
     if args.features and args.features.exists():
         samples = json.loads(args.features.read_text(encoding="utf-8"))
@@ -421,13 +574,17 @@ def main(argv: list[str] | None = None) -> int:
             if s["features"] is None:
                 print(f"  {s['dataset']} {s['id']} {s['page_type']}: {s['refused']}")
     names, x, y, groups = matrix(usable)
+    if not args.no_words and any("words" not in s for s in usable):
+        parser.error("the --features file was written before the text model: write it anew")
+    w = None if args.no_words else word_matrix(usable)
     index = {id(s): i for i, s in enumerate(usable)}
     print(f"cross-validated by site ({FOLDS} folds, {len(set(groups))} sites)")
     for n, seed in enumerate(args.seeds):
-        p_not, kinds = out_of_fold(x, y, groups, seed)
+        p_not, kinds = out_of_fold(x, y, groups, seed, w)
         threshold = choose_threshold(p_not, usable, args.max_false)
         p_all = [p_not[index[id(s)]] if id(s) in index else None for s in samples]
         k_all = [kinds[index[id(s)]] if id(s) in index else None for s in samples]
+        dumped[f"seed {seed}"] = {"p": p_not, "kinds": kinds, "threshold": threshold}
         if n == 0:
             first = threshold
             report(samples, p_all, k_all, threshold)
@@ -441,18 +598,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.fold_seeds:
         print("\nother assignments of sites to folds (seed " + str(args.seeds[0]) + "):")
     for fold_seed in args.fold_seeds:
-        p_not, kinds = out_of_fold(x, y, shuffled(groups, fold_seed), args.seeds[0])
+        p_not, kinds = out_of_fold(x, y, shuffled(groups, fold_seed), args.seeds[0], w)
         threshold = choose_threshold(p_not, usable, args.max_false)
         p_all = [p_not[index[id(s)]] if id(s) in index else None for s in samples]
         k_all = [kinds[index[id(s)]] if id(s) in index else None for s in samples]
+        dumped[f"folds {fold_seed}"] = {"p": p_not, "kinds": kinds, "threshold": threshold}
         print(
             f"  folds {fold_seed}, threshold {threshold:.3f}: "
             + summary(samples, decisions(p_all, k_all, threshold))
         )
+    if args.dump:
+        dumped["pages"] = [
+            {k: s[k] for k in ("dataset", "id", "page_type", "domain")} for s in usable
+        ]
+        dumped["features"] = [s["features"] for s in usable]
+        args.dump.write_text(json.dumps(dumped), encoding="utf-8")
     threshold = first
     if args.write:
+        words = None
+        if w is not None:
+            import numpy as np
+
+            everything = np.arange(len(y))
+            inner, _, text = word_probabilities(w, y, groups, everything, everything[:0])
+            x = np.hstack([x, inner])
+            names = names + [f"words_{c}" for c in CLASSES]
+            words = export_words(text)
         decision, kind = fit(x, y, args.seeds[0])
         exported = export(decision, kind, names, threshold, smallest(usable))
+        if words is not None:
+            exported["words"] = words
+            print(f"text model within {check_words(exported, text, usable, w):.4f} of sklearn's")
         gap = check_export(exported, decision, x)
         MODEL.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")
         print(

@@ -70,6 +70,9 @@ def test_the_model_loads_and_names_its_inputs() -> None:
     assert len(model["kinds"]["bias"]) == len(model["kinds"]["classes"])
     assert model["decision"]["trees"]
     assert 0.5 < model["threshold"] <= 1.0
+    words = model["words"]
+    assert len(words["weights"]) == len(words["bias"]) == len(words["classes"])
+    assert {f"words_{c}" for c in words["classes"]} <= set(model["features"])
 
 
 def test_inference_is_deterministic() -> None:
@@ -141,3 +144,48 @@ def test_a_posts_time_stamp_and_its_starter_are_furniture_but_a_sentence_is_not(
         ]
     )
     assert thread["kept_post_marks"] == 4
+
+
+def test_the_words_of_a_pages_furniture_are_read_by_field() -> None:
+    from lxml import html as lxml_html
+
+    root = lxml_html.document_fromstring(
+        "<html><head><title>Blue shirt | Shop</title><script>var a = 1;</script></head><body>"
+        "<h1>Blue linen shirt</h1><a href='/cart'>View cart</a><button>Add to cart</button>"
+        "<label>Size</label><input type='submit' value='Buy now'>"
+        "<input type='text' placeholder='Search products'><p>Soft and light.</p></body></html>"
+    )
+    words = pagetype.page_words(root, "https://shop.example.com/men/shirts/blue-linen-shirt")
+    assert words == [
+        ("t", "Blue shirt | Shop"),
+        ("h", "Blue linen shirt"),
+        ("a", "View cart"),
+        ("b", "Add to cart"),
+        ("b", "Size"),
+        ("b", "Buy now"),
+        ("b", "Search products"),
+        ("u", " men shirts blue linen shirt"),
+    ]
+
+
+def test_hashed_words_are_deterministic_and_scaled_to_length_one() -> None:
+    words = [("b", "Add to cart"), ("a", "Reply"), ("a", "Reply"), ("t", "Prix 49,99 €")]
+    first = pagetype.word_features(words, 1 << 12)
+    assert first == pagetype.word_features(list(words), 1 << 12)
+    assert all(0 <= h < 1 << 12 for h in first)
+    assert abs(sum(v * v for v in first.values()) - 1.0) < 1e-9
+    assert pagetype.word_features([], 1 << 12) == {}
+
+
+def test_the_text_model_reads_a_shop_and_a_thread_by_their_words_alone() -> None:
+    shop = pagetype.word_scores(
+        [("t", "Wool Runners | Shop"), ("b", "Add to cart"), ("b", "Select size"), ("a", "$98")]
+    )
+    thread = pagetype.word_scores(
+        [("t", "Boot loop after update - Forums"), ("a", "Reply"), ("a", "Quote"),
+         ("a", "Last post"), ("h", "Re: Boot loop after update")]
+    )  # fmt: skip
+    assert set(shop) == {f"words_{c}" for c in pagetype.model()["words"]["classes"]}
+    assert abs(sum(shop.values()) - 1.0) < 1e-9
+    assert shop["words_product"] + shop["words_collection"] > 0.5 > shop["words_article"]
+    assert max(thread, key=thread.__getitem__) == "words_forum"

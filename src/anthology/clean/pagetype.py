@@ -7,14 +7,19 @@ Two steps, both cheap:
    forms and buttons, calls to action (``tel:``, ``mailto:``, links to contact or booking
    pages, addresses), repeated sibling cards (linked, or a heading and a blurb), the share of
    text in links and in headings, paragraphs of prose and how much of it one container holds,
-   ``<time>`` elements, and words in class names (``rules/pagetype.toml``).
+   ``<time>`` elements, and words in class names (``rules/pagetype.toml``); and what the words
+   of its furniture say (``page_words``: title, headings, link texts, buttons and labels, the
+   address's path), read by a linear text model over hashed words, word pairs and character
+   n-grams, whose probability of each kind is an input of the trees.
    ``kept_features(features, texts)`` adds what the cleaner kept of it, and how that text
    reads: in sentences or in labels, as "we" speaking to "you" or in the third person, asking
    the reader to act, with prices, or as posts with their furniture (who, when, "Reply").
 2. ``classify(features)`` weighs them with the models in ``rules/pagetype-model.json``
    (gradient boosted trees trained by ``bench/pagetype.py`` on pages of many sites,
-   cross-validated by site): one decides article or not against a threshold, a second, small
-   one names the kind of a page refused. Inference is plain Python: no numpy or scikit-learn.
+   cross-validated by site; the text model's probabilities they read were made out of fold,
+   so the trees learned how far to trust them on unseen sites): one decides article or not
+   against a threshold, a second, small one names the kind of a page refused. Inference is
+   plain Python: no numpy or scikit-learn.
 
 Articles, essays and documentation are kept; listing, product, collection, service and forum
 pages are refused with the kind as the reason.
@@ -22,12 +27,16 @@ pages are refused with the kind as the reason.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
 import tomllib
+import zlib
+from array import array
+from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import unquote, urlsplit
 
@@ -167,6 +176,7 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
     _add_layout(f, walk, visible)
     long_paras = _add_prose(f, walk, visible)
     _add_ratios(f, walk, visible, long_paras)
+    _add_words(f, page_words(root, url))
     return f
 
 
@@ -709,3 +719,120 @@ def _tree(tree: list, row: list[float]) -> float:
         if feature < 0:
             return threshold  # a leaf: its value stands where a threshold would
         node = tree[left if row[feature] <= threshold else right]
+
+
+# ----------------------------------------------------------------------------- the page's words
+
+# What the words of a page's furniture say of its kind: its title, headings, link texts,
+# buttons and labels, and its address's path. "Add to cart", "Reply", "Our services", "Get a
+# quote", "Read more" and prices are broad signs in any site's design; a linear model over
+# hashed word pairs and character n-grams (``rules/pagetype-model.json``'s ``words``) reads them
+# in any language, and its class probabilities are inputs of the trees.
+_FIELDS = {"title": "t", "button": "b", "label": "b", "a": "a", "option": "b"}
+_FIELDS.update(dict.fromkeys(_HEADINGS, "h"))
+_WORDS_TAGS = tuple(_FIELDS) + ("input",)
+_MAX_ITEMS = 400  # of each field, in the page's order (a long listing says enough in its first)
+_MAX_ITEM = 120  # characters of one item read
+
+
+def page_words(root: etree._Element, url: str = "") -> list[tuple[str, str]]:
+    """The page's words the text model reads, as (field, text) pairs: "t" its title, "h" a
+    heading, "a" a link's text, "b" a button, label or choice, "u" its address's path."""
+    out: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for el in root.iter(_WORDS_TAGS):
+        tag = el.tag
+        if tag == "input":
+            kind = (el.get("type") or "text").lower()
+            text = el.get("value") if kind in ("submit", "button") else el.get("placeholder")
+            field = "b"
+        else:
+            field = _FIELDS[tag]
+            text = " ".join("".join(el.itertext()).split()[:20])
+        if not text:
+            continue
+        n = counts.get(field, 0)
+        if n >= _MAX_ITEMS:
+            continue
+        counts[field] = n + 1
+        out.append((field, text[:_MAX_ITEM]))
+    if url:
+        try:
+            path = unquote(urlsplit(url.strip()).path)
+        except ValueError:
+            path = ""
+        out.append(("u", " ".join(re.split(r"[/\-_.+]+", path))))
+    return out
+
+
+def word_features(words: list[tuple[str, str]], size: int) -> dict[int, float]:
+    """``words`` hashed into ``size`` buckets: each field's words and word pairs, a price in a
+    field, and the character n-grams (3 and 4) of each word the page uses (once per word);
+    counts dampened (log) and the whole scaled to length 1."""
+    keys: dict[str, int] = {}
+    seen: set[str] = set()
+    for (field, text), n in Counter(words).items():
+        tokens = ["0" if t[0].isdigit() else t for t in _WORD.findall(text.lower())]
+        seen.update(tokens)
+        item = [f"{field}:{t}" for t in tokens]
+        item += [f"{field}:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+        if _DIGIT.search(text) and _PRICE.search(text):
+            item.append(f"{field}:<price>")
+        for key in item:
+            keys[key] = keys.get(key, 0) + n
+    counts: dict[int, float] = {}
+    crc = zlib.crc32
+    for key, n in keys.items():
+        h = crc(key.encode("utf-8")) % size
+        counts[h] = counts.get(h, 0.0) + n
+    for t in seen:
+        if len(t) > 2:
+            for h in _grams(t, size):
+                counts[h] = counts.get(h, 0.0) + 1.0
+    for h, n in counts.items():
+        counts[h] = 1.0 + math.log(n)
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {h: v / norm for h, v in counts.items()}
+
+
+@lru_cache(maxsize=1 << 16)
+def _grams(token: str, size: int) -> tuple[int, ...]:
+    """The buckets of a word's character n-grams (3 and 4, the word's ends marked)."""
+    padded = f" {token} "
+    grams = [padded[i : i + 3] for i in range(len(padded) - 2)]
+    grams += [padded[i : i + 4] for i in range(len(padded) - 3)]
+    return tuple(zlib.crc32(g.encode("utf-8")) % size for g in grams)
+
+
+@cache
+def _word_weights() -> tuple[list[str], int, list[array], list[float], float] | None:
+    m = model().get("words")
+    if not m:
+        return None
+    weights = []
+    for packed in m["weights"]:
+        a = array("b")
+        a.frombytes(base64.b64decode(packed))
+        weights.append(a)
+    return m["classes"], m["size"], weights, m["bias"], m["scale"]
+
+
+def word_scores(words: list[tuple[str, str]]) -> dict[str, float]:
+    """The text model's probability of each kind for a page with ``words`` (empty without a
+    text model)."""
+    packed = _word_weights()
+    if packed is None:
+        return {}
+    classes, size, weights, bias, scale = packed
+    x = word_features(words, size)
+    scores = [
+        b + scale * sum(v * w[h] for h, v in x.items()) for w, b in zip(weights, bias, strict=True)
+    ]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return {f"words_{c}": e / total for c, e in zip(classes, exps, strict=True)}
+
+
+def _add_words(f: dict[str, float], words: list[tuple[str, str]]) -> None:
+    f.update(word_scores(words))
