@@ -80,7 +80,9 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
         start = time.perf_counter()
         with (
             mock.patch.object(pagetype, "kept_features", capture),
-            mock.patch.object(pagetype, "classify", lambda f: pagetype.PageType("article", 0.0)),
+            mock.patch.object(
+                pagetype, "classify", lambda f, **_: pagetype.PageType("article", 0.0)
+            ),
         ):
             try:
                 clean_html(page, rules)
@@ -379,6 +381,18 @@ def smallest(samples: list[dict]) -> dict[str, int]:
     elements = min(s["features"]["elements"] for s in samples)
     links = min(s["features"]["links"] for s in samples if not s["refused"])
     return {"elements": int(0.8 * elements), "links": int(links)}
+
+
+def train(samples: list[dict], max_false: float = 0.005, seed: int = SEED) -> dict:
+    """The packaged models' data trained on ``samples`` (with their features, see
+    ``with_features``): the threshold chosen on out-of-fold probabilities by site, as the
+    report chooses it, then both models fitted on every sample (what ``--write`` writes)."""
+    usable = [s for s in samples if s["features"] is not None]
+    names, x, y, groups = matrix(usable)
+    p_not, _kinds = out_of_fold(x, y, groups, seed)
+    threshold = choose_threshold(p_not, usable, max_false)
+    decision, kind = fit(x, y, seed)
+    return export(decision, kind, names, threshold, smallest(usable))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -655,7 +655,9 @@ def _add_url(f: dict[str, float], url: str, signs: _Signs) -> None:
 # ------------------------------------------------------------------------------ inference
 
 
-def classify(features: dict[str, float], threshold: float | None = None) -> PageType:
+def classify(
+    features: dict[str, float], threshold: float | None = None, trained: dict | None = None
+) -> PageType:
     """The page's kind, from ``features`` (see ``page_features`` and ``kept_features``).
 
     Two steps: the decision model's probability that the page is not an article, against the
@@ -665,8 +667,9 @@ def classify(features: dict[str, float], threshold: float | None = None) -> Page
         features: the page's signs.
         threshold: refuse when the probability of not being an article reaches this (the
             model's own, chosen in cross-validation, when None).
+        trained: the models as ``bench/pagetype.py`` exports them (the packaged ones when None).
     """
-    m = model()
+    m = trained or model()
     if (
         features.get("elements", 0.0) < m["min_elements"]
         or features.get("links", 0.0) < m["min_links"]
