@@ -168,11 +168,10 @@ def cached(path: Path, make):
     return value
 
 
-def fold_models(datasets: list[Path], folds: int, cache: Path) -> tuple[dict, dict, int]:
+def fold_models(datasets: list[Path], folds: int, cache: Path) -> tuple[dict, int]:
     """Both models trained K times, each on the pages of the sites outside one fold.
 
-    Returns each page's models by (dataset, id), its fold by the same key, and the number of
-    sites.
+    Returns each page's models by (dataset, id), and the number of sites.
     """
     import pagetype as pagetype_trainer  # bench/pagetype.py
     import train_vote
@@ -220,7 +219,7 @@ def fold_models(datasets: list[Path], folds: int, cache: Path) -> tuple[dict, di
         )
         chosen = Models(vote=vote.Model(vote_data), pagetype=pagetype_data)
         models |= {key: chosen for key, f in fold.items() if f == k}
-    return models, fold, len(fold_of_site)
+    return models, len(fold_of_site)
 
 
 def score(data: Path, pred: Path, report: Path, group_by: str | None = None) -> dict:
@@ -319,9 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     names = ["anthology"] + (["trafilatura"] if trafilatura else [])
     models: dict[tuple[str, str], Models] = {}
     if args.folds:
-        models, fold, site_count = fold_models(
-            datasets, args.folds, args.cache / cache_key(datasets)
-        )
+        models, site_count = fold_models(datasets, args.folds, args.cache / cache_key(datasets))
     table = []
     worst = []
     for data in datasets:
