@@ -11,23 +11,36 @@ articles left empty (refused), the non-articles accepted, titles and bylines rig
 Then the worst pages with reasons.
 
     python bench/extraction.py [--data DIR]... [--worst 10] [--keep DIR] [--no-trafilatura]
-                               [--repeat 3]
+                               [--repeat 3] [--folds K] [--cache DIR]
+
+The shipped models (the block vote's and the page type's) were trained on these very pages, so
+the figures above are in-sample. ``--folds K`` gives the held-out ones: the sites (``domain``
+of ``truth.jsonl``, a ScrapingHub page's URL host) are dealt into K folds, both models are
+trained on the other folds' pages (``bench/train_vote.py`` and ``bench/pagetype.py``, with the
+shipped models' settings) and each fold's pages are cleaned with them. The training inputs
+(trafilatura's texts, the block features, the page-type features) and the fold models are
+kept in ``--cache`` (keyed by the cleaner's source, so a changed cleaner reads them anew): a
+second run only cleans and scores. The page-type features of the training pages are read by
+the cleaner with the shipped vote model (one pass over the pages, not one per fold).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
+import pickle
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from anthology.clean.formats import body_text
-from anthology.clean.html import clean_html
+from anthology.clean.html import Models, clean_html, vote
 from anthology.clean.rules import default_rules
 from anthology.core.errors import SourceError
 from anthology.sources import Page, decode
@@ -60,6 +73,7 @@ def run_both(
     repeat: int,
     trafilatura,
     metadata: dict[str, dict] | None = None,
+    models: dict[str, Models] | None = None,
 ) -> tuple[list[float], list[float] | None, dict]:
     """Clean every page with ours and (when given) trafilatura, writing both predictions.
 
@@ -67,6 +81,7 @@ def run_both(
     times per extractor keeping the fastest: both see the same machine at the same moment, so
     their ratio holds even when the machine is noisy. When ``metadata`` is given, each page's
     (title, byline) of both extractors is put in it (trafilatura's read apart, untimed).
+    ``models`` gives each page's models by id (the packaged ones for a page not in it).
     """
     rules = default_rules()
     ours, theirs, errors = [], [] if trafilatura else None, {}
@@ -77,7 +92,7 @@ def run_both(
 
         def run_ours(page: Page = page, page_id: str = row["id"]) -> str:
             try:
-                article = clean_html(page, rules)
+                article = clean_html(page, rules, models=models.get(page_id) if models else None)
             except SourceError as exc:
                 errors[page_id] = str(exc)
                 return ""
@@ -110,6 +125,101 @@ def run_both(
                 (found.title or "", found.author or "") if found else ("", "")
             )
     return ours, theirs, errors
+
+
+# ------------------------------------------------------------------ cross-validated by site
+
+SOURCES = Path(__file__).resolve().parents[1] / "src" / "anthology" / "clean"
+TRAINERS = [Path(__file__).resolve().parent / n for n in ("train_vote.py", "pagetype.py")]
+VOTE_TYPES = {"article", "documentation"}  # the pages the block vote learns from
+
+
+def site(row: dict) -> str:
+    """A page's site: its ``domain``, or its URL's host, without ``www.``."""
+    host = row.get("domain") or urlsplit(row.get("url") or "").hostname or row["id"]
+    return host.lower().removeprefix("www.")
+
+
+def deal_folds(sites: set[str], folds: int) -> dict[str, int]:
+    """Each site's fold: the sites in the order of their hash, dealt in turn (deterministic,
+    and a site's pages never in two folds)."""
+    order = sorted(sites, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
+    return {s: i % folds for i, s in enumerate(order)}
+
+
+def cache_key(datasets: list[Path]) -> str:
+    """What the cached training inputs depend on: the cleaner's source, rules and models, the
+    two trainers, and the datasets' truth files."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in SOURCES.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in [*files, *TRAINERS, *(d / "truth.jsonl" for d in datasets)]:
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached(path: Path, make):
+    """``make()``, kept in ``path`` (pickled) and read from there next time."""
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    value = make()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def fold_models(datasets: list[Path], folds: int, cache: Path) -> tuple[dict, int]:
+    """Both models trained K times, each on the pages of the sites outside one fold.
+
+    Returns each page's models by (dataset, id), and the number of sites.
+    """
+    import pagetype as pagetype_trainer  # bench/pagetype.py
+    import train_vote
+
+    settings = json.loads(vote.MODEL_PATH.read_text(encoding="utf-8"))
+    settings = {
+        k: settings[k] for k in ("threshold", "threshold_added", "voter_fast", "sure_share")
+    }
+    voter = "fast" if settings["voter_fast"] else "full"
+    rows = {data.name: read_rows(data) for data in datasets}
+    sites = {(name, r["id"]): site(r) for name, rs in rows.items() for r in rs}
+    fold_of_site = deal_folds(set(sites.values()), folds)
+    fold = {key: fold_of_site[s] for key, s in sites.items()}
+
+    records = []  # the block vote's training pages (articles and documentation)
+    samples = []  # the page type's
+    for data in datasets:
+        print(f"reading {data.name} for training (cached in {cache})", file=sys.stderr)
+        built = cached(
+            cache / f"vote-blocks-{data.name}-{voter}.pickle",
+            lambda data=data: train_vote.build(data, VOTE_TYPES, cache / data.name, [voter]),
+        )
+        records += built[voter]
+        default_type = None if any("page_type" in r for r in rows[data.name]) else "article"
+        samples += cached(
+            cache / f"pagetype-{data.name}.pickle",
+            lambda data=data, t=default_type: pagetype_trainer.collect(data, data.name, t),
+        )
+    samples = pagetype_trainer.with_features(samples)
+
+    models: dict[tuple[str, str], Models] = {}
+    for k in range(folds):
+        print(f"training fold {k + 1}/{folds}", file=sys.stderr)
+        vote_data = cached(
+            cache / f"folds-{folds}" / f"vote-{k}.pickle",
+            lambda k=k: train_vote.train(
+                [r for r in records if fold[(r["dataset"], r["id"])] != k], **settings
+            ),
+        )
+        pagetype_data = cached(
+            cache / f"folds-{folds}" / f"pagetype-{k}.pickle",
+            lambda k=k: pagetype_trainer.train(
+                [s for s in samples if fold[(s["dataset"], s["id"])] != k]
+            ),
+        )
+        chosen = Models(vote=vote.Model(vote_data), pagetype=pagetype_data)
+        models |= {key: chosen for key, f in fold.items() if f == k}
+    return models, len(fold_of_site)
 
 
 def score(data: Path, pred: Path, report: Path, group_by: str | None = None) -> dict:
@@ -182,7 +292,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="time each page this many times, keep the fastest"
     )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        help="cross-validate by site: train both models K times, each without one fold's sites",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "anthology-bench-cache",
+        help="keep the training inputs and fold models here (with --folds)",
+    )
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     datasets = args.data or [DEFAULT_DATA, BENCHMARKS / "wcxb-dev"]
     work = args.keep or Path(tempfile.mkdtemp(prefix="anthology-bench-"))
     trafilatura = None
@@ -193,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             print("trafilatura is not installed: only our cleaner runs", file=sys.stderr)
     scorer = metadata_scorer()
     names = ["anthology"] + (["trafilatura"] if trafilatura else [])
+    models: dict[tuple[str, str], Models] = {}
+    if args.folds:
+        models, site_count = fold_models(datasets, args.folds, args.cache / cache_key(datasets))
     table = []
     worst = []
     for data in datasets:
@@ -209,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             max(1, args.repeat),
             trafilatura,
             found if scorer else None,
+            {i: m for (name, i), m in models.items() if name == data.name} if models else None,
         )
         page_times = {"anthology": dict(zip((r["id"] for r in rows), times, strict=True))}
         if t_times is not None:
@@ -219,10 +346,18 @@ def main(argv: list[str] | None = None) -> int:
         }
         table += report_rows(data.name, rows, results, page_times, found, scorer)
         worst.append((data, rows, results["anthology"], errors, times))
+    if args.folds:
+        print(
+            f"Cross-validated by site: {site_count} sites dealt into {args.folds} folds; each "
+            "page cleaned with a block-vote model and a page-type model trained without its "
+            "fold's sites.\n"
+        )
     print_table(table, max(1, args.repeat))
     for data, rows, result, errors, times in worst:
         print_worst(data, rows, result, errors, times, args.worst)
     print(f"\nPredictions and reports in {work}")
+    if args.folds:
+        print(f"Wall time {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -91,8 +92,10 @@ def collect(data: Path, dataset: str, default_type: str | None) -> list[dict]:
         with (
             mock.patch.object(pagetype, "kept_features", capture),
             mock.patch.object(pagetype, "page_words", read_words),
-            mock.patch.object(pagetype, "word_scores", lambda w: {}),
-            mock.patch.object(pagetype, "classify", lambda f: pagetype.PageType("article", 0.0)),
+            mock.patch.object(pagetype, "word_scores", lambda w, *_: {}),
+            mock.patch.object(
+                pagetype, "classify", lambda f, **_: pagetype.PageType("article", 0.0)
+            ),
         ):
             try:
                 clean_html(page, rules)
@@ -502,10 +505,7 @@ def _full_rows(m, rows):
 def check_words(exported: dict, text, samples: list[dict], w) -> float:
     """The largest gap between the packaged text model's probabilities and scikit-learn's."""
     p = _full(text, text.predict_proba(w))
-    pagetype._word_weights.cache_clear()
-    with mock.patch.object(pagetype, "model", lambda: exported):
-        ours = [pagetype.word_scores(page_words(s)) for s in samples]
-    pagetype._word_weights.cache_clear()
+    ours = [pagetype.word_scores(page_words(s), exported) for s in samples]
     return max(
         abs(o[f"words_{c}"] - p[i, k]) for i, o in enumerate(ours) for k, c in enumerate(CLASSES)
     )
@@ -527,6 +527,43 @@ def smallest(samples: list[dict]) -> dict[str, int]:
     elements = min(s["features"]["elements"] for s in samples)
     links = min(s["features"]["links"] for s in samples if not s["refused"])
     return {"elements": int(0.8 * elements), "links": int(links)}
+
+
+def train(
+    samples: list[dict],
+    max_false: float = 0.005,
+    seed: int = SEED,
+    words: bool = True,
+    threshold: float | None = None,
+) -> dict:
+    """The packaged models' data trained on ``samples`` (with their features, see
+    ``with_features``): the threshold chosen on out-of-fold probabilities by site, as the
+    report chooses it (unless given), then the text model (``words``) and both tree models
+    fitted on every sample, the trees reading the text model's probabilities for sites it did
+    not see (what ``--write`` writes)."""
+    import numpy as np
+
+    usable = [s for s in samples if s["features"] is not None]
+    names, x, y, groups = matrix(usable)
+    w = word_matrix(usable) if words else None
+    if threshold is None:
+        p_not, _kinds = out_of_fold(x, y, groups, seed, w)
+        threshold = choose_threshold(p_not, usable, max_false)
+    text = None
+    if w is not None:
+        everything = np.arange(len(y))
+        inner, _, text = word_probabilities(w, y, groups, everything, everything[:0])
+        x = np.hstack([x, inner])
+        names = names + [f"words_{c}" for c in CLASSES]
+    decision, kind = fit(x, y, seed)
+    exported = export(decision, kind, names, threshold, smallest(usable))
+    if text is not None:
+        exported["words"] = export_words(text)
+        gap = check_words(exported, text, usable, w)
+        print(f"text model within {gap:.4f} of scikit-learn's", file=sys.stderr)
+    gap = check_export(exported, decision, x)
+    print(f"inference within {gap:.4f} of scikit-learn's", file=sys.stderr)
+    return exported
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -613,28 +650,10 @@ def main(argv: list[str] | None = None) -> int:
         ]
         dumped["features"] = [s["features"] for s in usable]
         args.dump.write_text(json.dumps(dumped), encoding="utf-8")
-    threshold = first
     if args.write:
-        words = None
-        if w is not None:
-            import numpy as np
-
-            everything = np.arange(len(y))
-            inner, _, text = word_probabilities(w, y, groups, everything, everything[:0])
-            x = np.hstack([x, inner])
-            names = names + [f"words_{c}" for c in CLASSES]
-            words = export_words(text)
-        decision, kind = fit(x, y, args.seeds[0])
-        exported = export(decision, kind, names, threshold, smallest(usable))
-        if words is not None:
-            exported["words"] = words
-            print(f"text model within {check_words(exported, text, usable, w):.4f} of sklearn's")
-        gap = check_export(exported, decision, x)
+        exported = train(samples, args.max_false, args.seeds[0], not args.no_words, first)
         MODEL.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")
-        print(
-            f"\nwrote {MODEL} ({MODEL.stat().st_size // 1024} KB; inference within {gap:.4f} "
-            "of scikit-learn's)"
-        )
+        print(f"\nwrote {MODEL} ({MODEL.stat().st_size // 1024} KB)")
     return 0
 
 

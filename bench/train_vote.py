@@ -187,6 +187,12 @@ def export(model) -> dict:
     }
 
 
+def train(records: list[dict], **settings) -> dict:
+    """The model's data trained on ``records``, with the settings the cleaner reads from it
+    (``threshold``, ``threshold_added``, ``voter_fast``, ``sure_share``)."""
+    return export(fit(records)) | settings
+
+
 def page_scores(records: list[dict], keep) -> dict:
     """evaluate.py's figures for the text of the blocks ``keep(rec)`` says to keep."""
     scores = []
@@ -364,11 +370,13 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
     if args.write:
-        model = export(fit(every[voters[0]]))
-        model["threshold"] = args.threshold
-        model["threshold_added"] = args.threshold_added
-        model["voter_fast"] = voters[0] == "fast"
-        model["sure_share"] = args.sure_share
+        model = train(
+            every[voters[0]],
+            threshold=args.threshold,
+            threshold_added=args.threshold_added,
+            voter_fast=voters[0] == "fast",
+            sure_share=args.sure_share,
+        )
         vote.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {vote.MODEL_PATH} ({vote.MODEL_PATH.stat().st_size // 1024} KB)")
     return 0

@@ -156,12 +156,16 @@ class _Frame:
         self.has_heading = False
 
 
-def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
+def page_features(
+    root: etree._Element, url: str = "", trained: dict | None = None
+) -> dict[str, float]:
     """Signs of the page's kind, from its parsed tree (read once, before anything is removed).
 
     Args:
         root: the page's lxml tree (the whole document: ``<head>`` holds JSON-LD and ``og:type``).
         url: the page's address, when known.
+        trained: the models as ``bench/pagetype.py`` exports them (the packaged ones when
+            None): their text model scores the page's words.
 
     Returns:
         Named counts and shares, the model's inputs (see ``model()["features"]``).
@@ -176,7 +180,7 @@ def page_features(root: etree._Element, url: str = "") -> dict[str, float]:
     _add_layout(f, walk, visible)
     long_paras = _add_prose(f, walk, visible)
     _add_ratios(f, walk, visible, long_paras)
-    _add_words(f, page_words(root, url))
+    f.update(word_scores(page_words(root, url), trained))
     return f
 
 
@@ -665,7 +669,9 @@ def _add_url(f: dict[str, float], url: str, signs: _Signs) -> None:
 # ------------------------------------------------------------------------------ inference
 
 
-def classify(features: dict[str, float], threshold: float | None = None) -> PageType:
+def classify(
+    features: dict[str, float], threshold: float | None = None, trained: dict | None = None
+) -> PageType:
     """The page's kind, from ``features`` (see ``page_features`` and ``kept_features``).
 
     Two steps: the decision model's probability that the page is not an article, against the
@@ -675,8 +681,9 @@ def classify(features: dict[str, float], threshold: float | None = None) -> Page
         features: the page's signs.
         threshold: refuse when the probability of not being an article reaches this (the
             model's own, chosen in cross-validation, when None).
+        trained: the models as ``bench/pagetype.py`` exports them (the packaged ones when None).
     """
-    m = model()
+    m = trained or model()
     if (
         features.get("elements", 0.0) < m["min_elements"]
         or features.get("links", 0.0) < m["min_links"]
@@ -806,7 +813,11 @@ def _grams(token: str, size: int) -> tuple[int, ...]:
 
 @cache
 def _word_weights() -> tuple[list[str], int, list[array], list[float], float] | None:
-    m = model().get("words")
+    return _unpacked_words(model())
+
+
+def _unpacked_words(trained: dict) -> tuple[list[str], int, list[array], list[float], float] | None:
+    m = trained.get("words")
     if not m:
         return None
     weights = []
@@ -817,10 +828,10 @@ def _word_weights() -> tuple[list[str], int, list[array], list[float], float] | 
     return m["classes"], m["size"], weights, m["bias"], m["scale"]
 
 
-def word_scores(words: list[tuple[str, str]]) -> dict[str, float]:
+def word_scores(words: list[tuple[str, str]], trained: dict | None = None) -> dict[str, float]:
     """The text model's probability of each kind for a page with ``words`` (empty without a
-    text model)."""
-    packed = _word_weights()
+    text model), by the packaged model or the ``trained`` one."""
+    packed = _word_weights() if trained is None else _unpacked_words(trained)
     if packed is None:
         return {}
     classes, size, weights, bias, scale = packed
@@ -832,7 +843,3 @@ def word_scores(words: list[tuple[str, str]]) -> dict[str, float]:
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
     return {f"words_{c}": e / total for c, e in zip(classes, exps, strict=True)}
-
-
-def _add_words(f: dict[str, float], words: list[tuple[str, str]]) -> None:
-    f.update(word_scores(words))

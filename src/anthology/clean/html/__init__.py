@@ -39,6 +39,7 @@ The cleaner must never fail with anything but ``SourceError``, whatever the page
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -70,13 +71,33 @@ from anthology.core.model import Article, Dropped
 from anthology.sources import Page
 
 
-def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = None) -> Article:
+@dataclass(frozen=True)
+class Models:
+    """The trained models the cleaner weighs a page with; a field left None is the packaged one.
+
+    ``vote`` settles the block vote (``rules/vote-model.json``, ``bench/train_vote.py``);
+    ``pagetype`` decides whether the page is an article (``rules/pagetype-model.json`` as
+    data, ``bench/pagetype.py``). A benchmark cross-validated by site passes models that never
+    saw the page's site.
+    """
+
+    vote: vote.Model | None = None
+    pagetype: dict | None = None
+
+
+def clean_html(
+    page: Page,
+    rules: Rules | None = None,
+    limits: Limits | None = None,
+    models: Models | None = None,
+) -> Article:
     """Clean an HTML ``Page`` into an ``Article``.
 
     Args:
         page: the page.
         rules: the cleaning rules (the package's own when None).
         limits: the nesting depth and image sizes allowed (the defaults when None).
+        models: the trained models to weigh the page with (the packaged ones when None).
 
     Raises:
         SourceError: the page is not an article, has no text, lost text while parsing, nests
@@ -84,7 +105,7 @@ def clean_html(page: Page, rules: Rules | None = None, limits: Limits | None = N
     """
     rules = rules or default_rules()
     try:
-        return _clean(page, rules, limits or Limits())
+        return _clean(page, rules, limits or Limits(), models or Models())
     except SourceError:
         raise
     except RecursionError:
@@ -127,10 +148,11 @@ def _walk(
     return out, blocks
 
 
-def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
+def _clean(page: Page, rules: Rules, limits: Limits, models: Models) -> Article:
     root = parse_page(page, limits)
     meta = read_metadata(root, page)
-    signs = pagetype.page_features(root, meta.url)  # page type: read before anything is removed
+    # page type: read before anything is removed
+    signs = pagetype.page_features(root, meta.url, models.pagetype)
     body = body_of(root)
     ballot = vote.Ballot(body)
     page_blocks = placed(ballot.blocks())  # read before anything is removed
@@ -145,7 +167,7 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     stats = measure(body)
     chosen = [k for k in kept if is_inside(k, body)] or main_content(body, stats)
     settle_title(meta, chosen)
-    outcome = None if site else ballot.count(page.text, chosen)
+    outcome = None if site else ballot.count(page.text, chosen, models.vote)
     out = None
     if outcome is not None and outcome.ours_link_share >= LISTING_LINK_SHARE:
         # Whether the page is a listing is judged on our scorer's reading, as without the
@@ -173,7 +195,7 @@ def _clean(page: Page, rules: Rules, limits: Limits) -> Article:
     if out is None:
         out, blocks = _walk(page, meta, rules, limits, site, root, chosen, dropped, stats)
     signs = pagetype.kept_features(signs, measured_texts(blocks))
-    kind = pagetype.classify(signs)
+    kind = pagetype.classify(signs, trained=models.pagetype)
     if kind.refused:
         raise SourceError(f"not an article: {kind.reason}", page.shown)
     # what the page shows that is neither kept (body or metadata) nor dropped is recorded too
