@@ -29,6 +29,7 @@ import argparse
 import copy
 import json
 import pickle
+import re
 import sys
 from pathlib import Path
 
@@ -48,6 +49,14 @@ import evaluate  # noqa: E402  the shared scorer
 from extraction import page_bytes, read_rows  # noqa: E402  the benchmark's own page reading
 
 _N = "data-anthology-v"
+_WORDS = re.compile(r"\w+")  # as the vote's blocks are cut into words
+# who kept a block: (our scorer, trafilatura)
+_WHO = {
+    (True, True): "both",
+    (True, False): "our scorer only",
+    (False, True): "trafilatura only",
+    (False, False): "neither",
+}
 
 
 def page_text(data: Path, page_id: str) -> str:
@@ -377,6 +386,67 @@ def gap(
         print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
 
 
+def study(records: list[dict], predicted: dict[str, list[float]], rule) -> None:
+    """Where the wrongly kept text is, with the shipped rule and out-of-fold probabilities: each
+    kept block's text outside the annotation, as a share of its page's kept text, summed over
+    pages (the precision deficit), by who kept it, where it stands, its shape, and by page."""
+    from collections import Counter
+
+    names = vote.FEATURES
+    links, heading = names.index("link_density"), names.index("tag_h")
+    ours_page = names.index("ours_page")
+    for name, chosen in groups_of(records):
+        if name == "all":
+            continue
+        parts: dict[str, Counter] = {k: Counter() for k in ("who", "where", "shape", "page")}
+        for rec in chosen:
+            kept = shipped(rec, predicted[key(rec)], *rule)
+            gold = vote.Pool(rec["gold"])
+            total = sum(len(t) for t, k in zip(rec["texts"], kept, strict=True) if k)
+            prose = [
+                i
+                for i, (t, row) in enumerate(zip(rec["texts"], rec["rows"], strict=True))
+                if kept[i] and len(t) >= vote.PROSE_CHARS and row[links] < 0.25
+            ]
+            first, last = (prose[0], prose[-1]) if prose else (-1, len(kept))
+            wrong_page = 0.0
+            for i, (text, row) in enumerate(zip(rec["texts"], rec["rows"], strict=True)):
+                if not kept[i]:
+                    continue
+                block = vote.TextBlock(None, text, _WORDS.findall(text), 0)
+                wrong = (1 - gold.share(block)) * len(text) / total
+                if wrong <= 0:
+                    continue
+                wrong_page += wrong
+                parts["who"][_WHO[(row[0] > 0, row[1] >= 0.5)]] += wrong
+                where = "before the first prose" if i < first else "after the last prose"
+                parts["where"][where if i < first or i > last else "among the prose"] += wrong
+                shape = (
+                    "heading"
+                    if row[heading]
+                    else "mostly links"
+                    if row[links] >= 0.6
+                    else "short line (< 80 characters)"
+                    if len(text) < vote.PROSE_CHARS
+                    else "prose-like"
+                )
+                parts["shape"][shape] += wrong
+            sure = bool(rec["rows"]) and rec["rows"][0][ours_page] >= rule[2]
+            band = (
+                "precision < 0.5"
+                if wrong_page > 0.5
+                else "0.5 to 0.8"
+                if wrong_page > 0.2
+                else "0.8 and up"
+            )
+            parts["page"][f"{'our choice alone' if sure else 'voted'}, {band}"] += wrong_page
+        deficit = sum(parts["who"].values()) or 1.0
+        print(f"\nwrongly kept text, {name} (share of the precision deficit)")
+        for part, counts in parts.items():
+            cells = ", ".join(f"{k} {v / deficit:.2f}" for k, v in counts.most_common())
+            print(f"  by {part}: {cells}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -415,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
         "--in-sample", action="store_true", help="also the shipped rule in sample (the gap)"
     )
     parser.add_argument("--curve", action="store_true", help="print the threshold curve")
+    parser.add_argument(
+        "--study", action="store_true", help="where the wrongly kept text is (cross-validated)"
+    )
     parser.add_argument("--write", action="store_true", help="train on all pages, write the model")
     args = parser.parse_args(argv)
     types = set(args.types.split(",")) if args.types else None
@@ -461,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.curve:
             curve(records, predicted, args.sure_share, args.threshold_added)
         rule = (args.threshold, args.threshold_added, args.sure_share)
+        if args.study:
+            study(records, predicted, rule)
         if args.fold_seeds:
             spread(records, predicted, args.folds, args.fold_seeds, rule)
         if args.in_sample:
