@@ -10,7 +10,8 @@ both the training and the test folds), then trains on every page and writes
 ``src/anthology/clean/rules/vote-model.json``.
 
     python bench/train_vote.py [--data DIR]... [--types article,documentation] [--folds 5]
-                               [--voters fast,full] [--sure-share 0.5] [--cache DIR] [--write]
+                               [--voters fast,full] [--sure-share 0.5] [--cache DIR]
+                               [--fold-seeds 1,2] [--in-sample] [--curve] [--write]
 
 Each block weighs by its length within its page, and each page alike (the score averages over
 pages). ``--sure-share`` is the share of the page's text our scorer's choice must hold for the
@@ -28,6 +29,7 @@ import argparse
 import copy
 import json
 import pickle
+import re
 import sys
 from pathlib import Path
 
@@ -47,6 +49,14 @@ import evaluate  # noqa: E402  the shared scorer
 from extraction import page_bytes, read_rows  # noqa: E402  the benchmark's own page reading
 
 _N = "data-anthology-v"
+_WORDS = re.compile(r"\w+")  # as the vote's blocks are cut into words
+# who kept a block: (our scorer, trafilatura)
+_WHO = {
+    (True, True): "both",
+    (True, False): "our scorer only",
+    (False, True): "trafilatura only",
+    (False, False): "neither",
+}
 
 
 def page_text(data: Path, page_id: str) -> str:
@@ -205,17 +215,15 @@ def page_scores(records: list[dict], keep) -> dict:
     return summary
 
 
-def cross_validate(
-    records: list[dict],
-    folds: int,
-    threshold: float,
-    added: float = 0.7,
-    save: Path | None = None,
-    sure: float = 2.0,
-) -> dict[str, dict]:
-    """Page-level figures per page type, each page predicted by a model that never saw its site."""
+def out_of_fold(
+    records: list[dict], folds: int, save: Path | None = None, fold_seed: int = 0
+) -> dict[str, list[float]]:
+    """Each page's block probabilities from a model that never saw its site (``folds`` folds
+    by domain; ``fold_seed`` deals the sites into other folds, 0 as always)."""
     domains = sorted({r["domain"] for r in records})
-    fold_of = {d: i % folds for i, d in enumerate(sorted(domains, key=lambda d: hash_of(d)))}
+    salt = f"{fold_seed}:" if fold_seed else ""
+    order = sorted(domains, key=lambda d: hash_of(salt + d))
+    fold_of = {d: i % folds for i, d in enumerate(order)}
     predicted: dict[str, list[float]] = {}
     for k in range(folds):
         train = [r for r in records if fold_of[r["domain"]] != k]
@@ -227,46 +235,68 @@ def cross_validate(
             (save / f"fold-{k}.json").write_text(json.dumps(data), encoding="utf-8")
             (save / "folds.json").write_text(json.dumps(fold_of), encoding="utf-8")
         for rec in test:
-            predicted[rec["id"]] = model.probabilities(rec["rows"])
+            predicted[key(rec)] = model.probabilities(rec["rows"])
+    return predicted
+
+
+def in_sample(records: list[dict]) -> dict[str, list[float]]:
+    """Each page's block probabilities from the model trained on every page (as shipped)."""
+    model = vote.Model(export(fit(records)))
+    return {key(rec): model.probabilities(rec["rows"]) for rec in records}
+
+
+def key(rec: dict) -> str:
+    return f"{rec['dataset']}/{rec['id']}"
+
+
+def shipped(
+    rec: dict, chances: list[float], threshold: float, added: float, sure: float
+) -> list[bool]:
+    """The blocks the cleaner keeps: our scorer's choice when it holds ``sure`` of the page,
+    else the classifier's (``threshold`` to keep a block our scorer chose, ``added`` to add
+    one it left out), headings going with their sections."""
+    rows = rec["rows"]
+    if rows and rows[0][vote.FEATURES.index("ours_page")] >= sure:
+        return [row[0] > 0 for row in rows]
+    kept = [p >= (threshold if row[0] > 0 else added) for p, row in zip(chances, rows, strict=True)]
+    return vote.with_headings(rows, kept)
+
+
+def groups_of(records: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The records by (set, page type), then all together."""
+    named = sorted({(r["dataset"], r["page_type"]) for r in records})
+    out = [
+        (f"{d} {t}", [r for r in records if (r["dataset"], r["page_type"]) == (d, t)])
+        for d, t in named
+    ]
+    return out + [("all", records)]
+
+
+def cross_validate(
+    records: list[dict],
+    predicted: dict[str, list[float]],
+    threshold: float,
+    added: float = 0.7,
+    sure: float = 2.0,
+) -> dict[str, dict]:
+    """Page-level figures per page type of each way of keeping blocks, with the block
+    probabilities ``predicted`` (out of fold, or in sample)."""
     out = {}
-    groups = sorted({(r["dataset"], r["page_type"]) for r in records}) + [("all", "all")]
-    ours_page = vote.FEATURES.index("ours_page")
-    for dataset, page_type in groups:
-        chosen = [
-            r
-            for r in records
-            if dataset == "all" or (r["dataset"], r["page_type"]) == (dataset, page_type)
-        ]
-        name = f"{dataset} {page_type}" if dataset != "all" else "all"
+    for name, chosen in groups_of(records):
         out[name] = {
             f"classifier ≥ {t}": page_scores(
-                chosen, lambda r, t=t: [p >= t for p in predicted[r["id"]]]
+                chosen, lambda r, t=t: [p >= t for p in predicted[key(r)]]
             )
             for t in sorted({threshold, 0.4, 0.5, 0.6, 0.7})
         }
         out[name] |= {
             f"shipped rule (ours ≥ {threshold}, added ≥ {added})": page_scores(
-                chosen,
-                lambda r: [
-                    p >= (threshold if row[0] > 0 else added)
-                    for p, row in zip(predicted[r["id"]], r["rows"], strict=True)
-                ],
+                chosen, lambda r: shipped(r, predicted[key(r)], threshold, added, 2.0)
             )
         }
         out[name] |= {
             f"shipped rule, ours alone when it holds ≥ {sure} of the page": page_scores(
-                chosen,
-                lambda r: (
-                    [row[0] > 0 for row in r["rows"]]
-                    if r["rows"] and r["rows"][0][ours_page] >= sure
-                    else vote.with_headings(
-                        r["rows"],
-                        [
-                            p >= (threshold if row[0] > 0 else added)
-                            for p, row in zip(predicted[r["id"]], r["rows"], strict=True)
-                        ],
-                    )
-                ),
+                chosen, lambda r: shipped(r, predicted[key(r)], threshold, added, sure)
             )
         }
         out[name] |= {
@@ -279,10 +309,148 @@ def cross_validate(
     return out
 
 
+def curve(
+    records: list[dict], predicted: dict[str, list[float]], sure: float, added: float
+) -> None:
+    """The shipped rule's figures as the threshold to keep our scorer's blocks moves (and
+    the one to add the other voter's, never under it): what precision costs in F1."""
+    print(f"\nthreshold curve (ours alone when it holds ≥ {sure} of the page)")
+    print("| set, page type | threshold | added | F1 | precision | recall |")
+    print("|---|---|---|---|---|---|")
+    for name, chosen in groups_of(records):
+        if name == "all":
+            continue
+        for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            for a in sorted({max(t, added), max(t, 0.9)}):
+                s = page_scores(
+                    chosen, lambda r, t=t, a=a: shipped(r, predicted[key(r)], t, a, sure)
+                )
+                print(
+                    f"| {name} | {t} | {a} | {s['f1']:.4f} | {s['precision']:.4f} | "
+                    f"{s['recall']:.4f} |",
+                    flush=True,
+                )
+
+
 def hash_of(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def print_table(result: dict[str, dict]) -> None:
+    print("| set, page type | method | F1 | precision | recall | empty |")
+    print("|---|---|---|---|---|---|")
+    for page_type, methods in result.items():
+        for name, s in methods.items():
+            print(
+                f"| {page_type} | {name} | {s['f1']:.3f} | {s['precision']:.3f} | "
+                f"{s['recall']:.3f} | {s['empty']} |",
+                flush=True,
+            )
+
+
+def spread(
+    records: list[dict],
+    predicted: dict[str, list[float]],
+    folds: int,
+    fold_seeds: list[int],
+    rule: tuple[float, float, float],
+) -> None:
+    """The shipped rule cross-validated with the sites dealt into other folds: mean and spread
+    (a difference smaller than the spread is fold noise)."""
+    import statistics
+
+    runs = [predicted] + [out_of_fold(records, folds, fold_seed=s) for s in fold_seeds]
+    print(f"\nthe shipped rule over {len(runs)} deals of the sites into folds (mean ± sd)")
+    print("| set, page type | F1 | precision | recall | F1 of each deal |")
+    print("|---|---|---|---|---|")
+    for name, chosen in groups_of(records):
+        scores = [page_scores(chosen, lambda r, p=p: shipped(r, p[key(r)], *rule)) for p in runs]
+        cells = [
+            f"{statistics.fmean(x):.4f} ± {statistics.stdev(x):.4f}"
+            for x in ([s[m] for s in scores] for m in ("f1", "precision", "recall"))
+        ]
+        each = " ".join(f"{s['f1']:.4f}" for s in scores)
+        print(f"| {name} | {' | '.join(cells)} | {each} |", flush=True)
+
+
+def gap(
+    records: list[dict],
+    inside: dict[str, list[float]],
+    outside: dict[str, list[float]],
+    rule: tuple[float, float, float],
+) -> None:
+    """The shipped rule in sample beside cross-validated: how much the classifier overfits."""
+    print("| set, page type | in-sample F1 (P / R) | cross-validated F1 (P / R) |")
+    print("|---|---|---|")
+    for name, chosen in groups_of(records):
+        cells = []
+        for predicted in (inside, outside):
+            s = page_scores(chosen, lambda r, p=predicted: shipped(r, p[key(r)], *rule))
+            cells.append(f"{s['f1']:.4f} ({s['precision']:.4f} / {s['recall']:.4f})")
+        print(f"| {name} | {cells[0]} | {cells[1]} |", flush=True)
+
+
+def study(records: list[dict], predicted: dict[str, list[float]], rule) -> None:
+    """Where the wrongly kept text is, with the shipped rule and out-of-fold probabilities: each
+    kept block's text outside the annotation, as a share of its page's kept text, summed over
+    pages (the precision deficit), by who kept it, where it stands, its shape, and by page."""
+    from collections import Counter
+
+    names = vote.FEATURES
+    links, heading = names.index("link_density"), names.index("tag_h")
+    ours_page = names.index("ours_page")
+    for name, chosen in groups_of(records):
+        if name == "all":
+            continue
+        parts: dict[str, Counter] = {k: Counter() for k in ("who", "where", "shape", "page")}
+        for rec in chosen:
+            kept = shipped(rec, predicted[key(rec)], *rule)
+            gold = vote.Pool(rec["gold"])
+            total = sum(len(t) for t, k in zip(rec["texts"], kept, strict=True) if k)
+            prose = [
+                i
+                for i, (t, row) in enumerate(zip(rec["texts"], rec["rows"], strict=True))
+                if kept[i] and len(t) >= vote.PROSE_CHARS and row[links] < 0.25
+            ]
+            first, last = (prose[0], prose[-1]) if prose else (-1, len(kept))
+            wrong_page = 0.0
+            for i, (text, row) in enumerate(zip(rec["texts"], rec["rows"], strict=True)):
+                if not kept[i]:
+                    continue
+                block = vote.TextBlock(None, text, _WORDS.findall(text), 0)
+                wrong = (1 - gold.share(block)) * len(text) / total
+                if wrong <= 0:
+                    continue
+                wrong_page += wrong
+                parts["who"][_WHO[(row[0] > 0, row[1] >= 0.5)]] += wrong
+                where = "before the first prose" if i < first else "after the last prose"
+                parts["where"][where if i < first or i > last else "among the prose"] += wrong
+                shape = (
+                    "heading"
+                    if row[heading]
+                    else "mostly links"
+                    if row[links] >= 0.6
+                    else "short line (< 80 characters)"
+                    if len(text) < vote.PROSE_CHARS
+                    else "prose-like"
+                )
+                parts["shape"][shape] += wrong
+            sure = bool(rec["rows"]) and rec["rows"][0][ours_page] >= rule[2]
+            band = (
+                "precision < 0.5"
+                if wrong_page > 0.5
+                else "0.5 to 0.8"
+                if wrong_page > 0.2
+                else "0.8 and up"
+            )
+            parts["page"][f"{'our choice alone' if sure else 'voted'}, {band}"] += wrong_page
+        deficit = sum(parts["who"].values()) or 1.0
+        print(f"\nwrongly kept text, {name} (share of the precision deficit)")
+        for part, counts in parts.items():
+            cells = ", ".join(f"{k} {v / deficit:.2f}" for k, v in counts.most_common())
+            print(f"  by {part}: {cells}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,6 +480,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="keep trafilatura's texts and the blocks here")
     # --folds 0 skips the cross-validation (only with --write: train on every page)
     parser.add_argument("--save-folds", type=Path, help="write each fold's model here")
+    parser.add_argument(
+        "--fold-seeds",
+        type=lambda v: [int(n) for n in v.split(",")],
+        default=[],
+        help="also deal the sites into folds by each of these seeds (1 and up; comma-separated) "
+        "and print the shipped rule's mean and spread",
+    )
+    parser.add_argument(
+        "--in-sample", action="store_true", help="also the shipped rule in sample (the gap)"
+    )
+    parser.add_argument("--curve", action="store_true", help="print the threshold curve")
+    parser.add_argument(
+        "--study", action="store_true", help="where the wrongly kept text is (cross-validated)"
+    )
     parser.add_argument("--write", action="store_true", help="train on all pages, write the model")
     args = parser.parse_args(argv)
     types = set(args.types.split(",")) if args.types else None
@@ -348,27 +530,24 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(len(r['rows']) for r in records)} blocks, "
             f"{len({r['domain'] for r in records})} sites"
         )
-        result = (
-            cross_validate(
-                records,
-                args.folds,
-                args.threshold,
-                args.threshold_added,
-                args.save_folds,
-                args.sure_share,
-            )
-            if args.folds
-            else {}
+        if not args.folds:
+            continue
+        predicted = out_of_fold(records, args.folds, args.save_folds)
+        result = cross_validate(
+            records, predicted, args.threshold, args.threshold_added, args.sure_share
         )
-        print("| set, page type | method | F1 | precision | recall | empty |")
-        print("|---|---|---|---|---|---|")
-        for page_type, methods in result.items():
-            for name, s in methods.items():
-                print(
-                    f"| {page_type} | {name} | {s['f1']:.3f} | {s['precision']:.3f} | "
-                    f"{s['recall']:.3f} | {s['empty']} |",
-                    flush=True,
-                )
+        print_table(result)
+        if args.curve:
+            curve(records, predicted, args.sure_share, args.threshold_added)
+        rule = (args.threshold, args.threshold_added, args.sure_share)
+        if args.study:
+            study(records, predicted, rule)
+        if args.fold_seeds:
+            spread(records, predicted, args.folds, args.fold_seeds, rule)
+        if args.in_sample:
+            inside = in_sample(records)
+            print("\nin sample (trained on every page, as shipped): the shipped rule")
+            gap(records, inside, predicted, rule)
     if args.write:
         model = train(
             every[voters[0]],

@@ -36,6 +36,16 @@ def test_all_blocks_at_once_score_exactly_as_one_by_one() -> None:
     assert model.probabilities([]) == []
 
 
+def test_a_score_past_what_exp_can_take_is_a_sure_answer() -> None:
+    # one tree whose leaves are far out, as a model trained on few pages can have
+    leaf = {"feature": [0, -2, -2], "threshold": [0.5, -2.0, -2.0], "left": [1, -1, -1]}
+    tree = leaf | {"right": [2, -1, -1], "value": [0.0, -900.0, 900.0]}
+    model = vote.Model({"features": list(vote.FEATURES), "bias": 0.0, "rate": 1.0, "trees": [tree]})
+    rows = [_row(ours=0.0), _row(ours=1.0)]
+    assert model.probabilities(rows) == [model.probability(r) for r in rows]
+    assert model.probability(rows[0]) < 1e-200 and model.probability(rows[1]) == 1.0
+
+
 def _row(**values: float) -> list[float]:
     row = [0.0] * len(vote.FEATURES)
     for name, value in values.items():

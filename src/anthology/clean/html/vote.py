@@ -452,7 +452,7 @@ class Model:
                     nodes[left] if row[feature] <= threshold else nodes[right]
                 )
             score += value
-        return 1.0 / (1.0 + math.exp(-score))
+        return _sigmoid(score)
 
     def probabilities(self, rows: list[list[float]]) -> list[float]:
         """``probability`` of every row: all rows go down all trees at once, one level a step,
@@ -478,7 +478,7 @@ class Model:
         # a running sum from the bias, tree after tree, as ``probability`` adds them
         bias = np.full((len(rows), 1), self.bias)
         score = np.cumsum(np.hstack([bias, value.take(node)]), axis=1)[:, -1]
-        return [1.0 / (1.0 + math.exp(-s)) for s in score.tolist()]
+        return [_sigmoid(s) for s in score.tolist()]
 
     @functools.cached_property
     def arrays(self) -> tuple:
@@ -510,6 +510,12 @@ class Model:
             depth = max(depth, *levels)
         flat = (a.ravel() for a in (feature, threshold, left, right, value))
         return (*flat, depth)
+
+
+def _sigmoid(score: float) -> float:
+    """P(content) from the trees' summed score (a score past ±500 is as sure as can be: a model
+    trained on few pages can give one, and ``math.exp`` would overflow on it)."""
+    return 1.0 / (1.0 + math.exp(-min(500.0, max(-500.0, score))))
 
 
 @functools.lru_cache(maxsize=1)
