@@ -99,6 +99,30 @@ def render_chunk(task: _Task) -> ChunkResult:
         raise
 
 
+# The stylesheets parsed for the setup last used in this process: every chunk of a book has the
+# same, and a worker forked after ``stylesheets`` was called here starts with them parsed.
+_parsed: dict[Setup, tuple[list, dict]] = {}
+
+
+def stylesheets(setup: Setup) -> tuple[list, dict]:
+    """The book's stylesheets parsed by WeasyPrint, and their colour profiles (kept for the
+    next chunk: WeasyPrint reads them and does not change them)."""
+    if setup not in _parsed:
+        import weasyprint
+
+        from anthology.resources import ResourceGate
+
+        fetcher = ResourceGate([Path(r) for r in setup.roots]).weasyprint_fetcher()
+        profiles: dict = {}
+        sheets = [
+            weasyprint.CSS(string=text, base_url=url, url_fetcher=fetcher, color_profiles=profiles)
+            for text, url in setup.layers
+        ]
+        _parsed.clear()
+        _parsed[setup] = (sheets, profiles)
+    return _parsed[setup]
+
+
 def _render(task: _Task) -> ChunkResult:
     import weasyprint
 
@@ -115,11 +139,7 @@ def _render(task: _Task) -> ChunkResult:
     install_margin_hook()
     setup, chunk = task.setup, task.chunk
     fetcher = ResourceGate([Path(r) for r in setup.roots]).weasyprint_fetcher()
-    profiles: dict = {}
-    sheets = [
-        weasyprint.CSS(string=text, base_url=url, url_fetcher=fetcher, color_profiles=profiles)
-        for text, url in setup.layers
-    ]
+    sheets, profiles = stylesheets(setup)
     html = weasyprint.HTML(string=chunk.html, base_url=setup.base_url, url_fetcher=fetcher)
     has_end = 'class="chunk-end"' in chunk.html
     first = task.first_folio
@@ -213,6 +233,8 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick) -> list[Chunk
     condition = multiprocessing.Condition()
     results: list[ChunkResult | None] = [None] * len(chunks)
     waiting = [i for i, count in enumerate(known) if count is not None]
+    if None in known:
+        stylesheets(setup)  # parsed once here: the workers are forked with them
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(shared, condition)
     ) as pool:
@@ -233,6 +255,7 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick) -> list[Chunk
                 if results[i] is not None:
                     tick(sum(r is not None for r in results), len(chunks))
                 else:
+                    stylesheets(setup)
                     task = _task(chunks[i], setup, cache, folio, i)
                     running[pool.submit(render_chunk, task)] = i
             if not running:
