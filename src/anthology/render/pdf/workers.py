@@ -51,7 +51,8 @@ class _Task:
     setup: Setup
     out: str  # where to write the chunk's PDF
     first_folio: int | None  # None: known once the chunks before it are laid out
-    body_index: int = -1  # place among the body chunks, for the shared page counts
+    body_index: int = -1  # place among the chunks laid out together, for the shared counts
+    base_folio: int = 1  # the first folio of the first of the chunks laid out together
 
 
 # Set in each worker process: the body chunks' page counts (-1 while unknown) and the
@@ -65,8 +66,8 @@ def _init_worker(counts, condition) -> None:
     install_margin_hook()
 
 
-def _wait_for_start(index: int, pages: int) -> int:
-    """Publish a body chunk's page count; its first folio, once every earlier one is known."""
+def _wait_for_start(index: int, pages: int, base: int = 1) -> int:
+    """Publish a chunk's page count; its first folio, once every earlier one is known."""
     counts, condition = _shared
     with condition:
         counts[index] = pages
@@ -76,7 +77,7 @@ def _wait_for_start(index: int, pages: int) -> int:
             if _FAILED in before:
                 raise BuildError("an earlier part of the book could not be laid out")
             if all(count >= 0 for count in before):
-                return 1 + sum(before)
+                return base + sum(before)
             condition.wait(_WAIT_STEP)
 
 
@@ -147,7 +148,7 @@ def _render(task: _Task) -> ChunkResult:
     def first_folio(pages: int) -> int:
         nonlocal first
         if first is None:
-            first = _wait_for_start(task.body_index, pages)
+            first = _wait_for_start(task.body_index, pages, task.base_folio)
         elif task.body_index >= 0 and _shared is not None:
             _wait_for_start(task.body_index, pages)  # others may be waiting for this count
         return first
@@ -189,9 +190,15 @@ def _render(task: _Task) -> ChunkResult:
 
 
 def render_body(
-    chunks: list[Chunk], setup: Setup, cache: PartCache, jobs: int, progress=None
+    chunks: list[Chunk],
+    setup: Setup,
+    cache: PartCache,
+    jobs: int,
+    progress=None,
+    first_folio: int = 1,
 ) -> list[ChunkResult]:
-    """Lay out the body chunks (or take them from the cache), in order.
+    """Lay out chunks whose folios run on from ``first_folio`` (the body's, or the back
+    matter's), or take them from the cache, in order.
 
     A chunk whose page count is known from an earlier build does not hold up the chunks
     after it. ``progress(done, total)``, when given, is called as each chunk is ready.
@@ -199,21 +206,21 @@ def render_body(
     setup_key = setup.key
     tick = progress or (lambda done, total: None)
     if jobs <= 1 or len(chunks) < 2:
-        results = _body_serially(chunks, setup, setup_key, cache, tick)
+        results = _body_serially(chunks, setup, setup_key, cache, tick, first_folio)
     else:
-        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick)
+        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, first_folio)
     for chunk, result in zip(chunks, results, strict=True):
         cache.remember(setup_key, chunk, result.page_count)
     return results
 
 
-def _task(chunk: Chunk, setup: Setup, cache: PartCache, first_folio, index=-1) -> _Task:
-    return _Task(chunk, setup, cache.scratch(chunk), first_folio, index)
+def _task(chunk: Chunk, setup: Setup, cache: PartCache, first_folio, index=-1, base=1) -> _Task:
+    return _Task(chunk, setup, cache.scratch(chunk), first_folio, index, base)
 
 
-def _body_serially(chunks, setup, setup_key, cache: PartCache, tick) -> list[ChunkResult]:
+def _body_serially(chunks, setup, setup_key, cache: PartCache, tick, base) -> list[ChunkResult]:
     results = []
-    folio = 1
+    folio = base
     for chunk in chunks:
         results.append(lay_out(chunk, setup, cache, folio, setup_key))
         folio += results[-1].page_count
@@ -221,7 +228,7 @@ def _body_serially(chunks, setup, setup_key, cache: PartCache, tick) -> list[Chu
     return results
 
 
-def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick) -> list[ChunkResult]:
+def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base) -> list[ChunkResult]:
     """Chunks never laid out before start at once and learn their first folio from the
     others; the rest, whose page counts are known, are looked up in the cache (or laid out)
     as soon as their first folio is known."""
@@ -239,7 +246,7 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick) -> list[Chunk
         max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(shared, condition)
     ) as pool:
         running = {
-            pool.submit(render_chunk, _task(c, setup, cache, None, i)): i
+            pool.submit(render_chunk, _task(c, setup, cache, None, i, base)): i
             for i, c in enumerate(chunks)
             if known[i] is None
         }
@@ -250,13 +257,13 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick) -> list[Chunk
                 if any(count < 0 for count in now[:i]):
                     continue
                 waiting.remove(i)
-                folio = 1 + sum(now[:i])
+                folio = base + sum(now[:i])
                 results[i] = cache.get(cache.key(setup_key, chunks[i], folio))
                 if results[i] is not None:
                     tick(sum(r is not None for r in results), len(chunks))
                 else:
                     stylesheets(setup)
-                    task = _task(chunks[i], setup, cache, folio, i)
+                    task = _task(chunks[i], setup, cache, folio, i, base)
                     running[pool.submit(render_chunk, task)] = i
             if not running:
                 continue
