@@ -72,6 +72,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         doc_ids=frozenset(epub_doc_ids(book)),
         shop=options.shop,
         bleed_mm=options.bleed_mm,
+        lang=book.language,
     )
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS

@@ -34,6 +34,7 @@ class Setup:
     doc_ids: frozenset[str]  # the EPUB's documents, for the page map
     shop: bool  # report images printed below 300 dpi; bleed box, no link annotations
     bleed_mm: float = 3.0  # the print shop's bleed
+    lang: str = ""  # the book's language, whose hyphenation dictionary a process loads first
 
     @property
     def key(self) -> str:
@@ -103,11 +104,18 @@ def render_chunk(task: _Task) -> ChunkResult:
 # The stylesheets parsed for the setup last used in this process: every chunk of a book has the
 # same, and a worker forked after ``stylesheets`` was called here starts with them parsed.
 _parsed: dict[Setup, tuple[list, dict]] = {}
+_WARM_UP = '<html lang="{lang}"><body><p style="hyphens: auto">Text, <i>text</i>.</p></body></html>'
 
 
 def stylesheets(setup: Setup) -> tuple[list, dict]:
     """The book's stylesheets parsed by WeasyPrint, and their colour profiles (kept for the
-    next chunk: WeasyPrint reads them and does not change them)."""
+    next chunk: WeasyPrint reads them and does not change them).
+
+    The first call for a book also readies this process for laying out: the hyphenation
+    dictionary loaded, a page of text laid out and written (WeasyPrint's first layout and
+    write in a process cost several tenths of a second more than the next). Workers forked
+    after it start ready.
+    """
     if setup not in _parsed:
         import weasyprint
 
@@ -121,7 +129,25 @@ def stylesheets(setup: Setup) -> tuple[list, dict]:
         ]
         _parsed.clear()
         _parsed[setup] = (sheets, profiles)
+        _warm_up(setup, sheets, profiles, fetcher)
     return _parsed[setup]
+
+
+def _warm_up(setup: Setup, sheets: list, profiles: dict, fetcher) -> None:
+    import io
+
+    import weasyprint
+    from weasyprint.text import line_break
+
+    install_margin_hook()
+    lang = setup.lang and line_break.pyphen.language_fallback(setup.lang)
+    if lang:
+        line_break.pyphen.Pyphen(lang=lang)  # pyphen keeps the dictionary for the process
+    html = weasyprint.HTML(string=_WARM_UP.format(lang=setup.lang), url_fetcher=fetcher)
+    options = {"pdf_variant": setup.variant}
+    html.render(stylesheets=sheets, color_profiles=profiles, **options).write_pdf(
+        io.BytesIO(), **options
+    )
 
 
 def _render(task: _Task) -> ChunkResult:
