@@ -53,7 +53,7 @@ from anthology.render.pdf.join import Bookmark, JoinResult, PageLabels, join_par
 from anthology.render.pdf.pagemap import starts_from_places
 from anthology.render.pdf.partcache import ChunkResult, PartCache
 from anthology.render.pdf.split import CHUNK_CHARS, Chunk, split_html, without_target_counters
-from anthology.render.pdf.workers import Setup, lay_out, render_body
+from anthology.render.pdf.workers import Setup, lay_out, render_back, render_body
 from anthology.render.rendered import PdfRendered
 
 
@@ -140,13 +140,26 @@ def _lay_out_all(book: Book, chunks, setup: Setup, cache: PartCache, jobs: int, 
     pages = references(book, folio_of)
     back_folio = 1 + sum(result.page_count for result in laid_out)
     back = [c for c in chunks(pages) if c.kind == "back"]
-    for result in render_body(back, setup, cache, jobs, first_folio=back_folio):
-        for anchor, index in result.anchors.items():
-            folio_of.setdefault(anchor, result.first_folio + index)
-        laid_out.append(result)
-    folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
-    front = lay_out(chunks(pages, folios)[0], setup, cache, 1)
-    return [front, *laid_out]
+    back_ids = [doc_id for doc_id, _ in book.back_matter]
+
+    def front_matter(counts: list[int]) -> Chunk:
+        # Each back-matter section starts its chunk: its folio is the chunk's first.
+        folio = back_folio
+        for doc_id, count in zip(back_ids, [*counts, 0], strict=True):
+            folio_of.setdefault(doc_id, folio)
+            folio += count
+        folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
+        return chunks(pages, folios)[0]
+
+    if len(back) != len(back_ids):  # not a section to a chunk: the front waits for them all
+        results = render_body(back, setup, cache, jobs, first_folio=back_folio)
+        for result in results:
+            for anchor, index in result.anchors.items():
+                folio_of.setdefault(anchor, result.first_folio + index)
+        folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
+        return [lay_out(chunks(pages, folios)[0], setup, cache, 1), *laid_out, *results]
+    results, front = render_back(back, setup, cache, jobs, back_folio, front_matter)
+    return [front, *laid_out, *results]
 
 
 def _first_pages(results: list[ChunkResult]) -> list[int]:

@@ -229,15 +229,37 @@ def render_body(
     A chunk whose page count is known from an earlier build does not hold up the chunks
     after it. ``progress(done, total)``, when given, is called as each chunk is ready.
     """
+    return _run(chunks, setup, cache, jobs, progress, first_folio)[0]
+
+
+def render_back(
+    chunks: list[Chunk], setup: Setup, cache: PartCache, jobs: int, first_folio: int, front
+) -> tuple[list[ChunkResult], ChunkResult]:
+    """Lay out the back matter's chunks as ``render_body`` does, and the front matter beside
+    the last of them.
+
+    ``front(counts)`` makes the front matter's chunk from the page counts of every back
+    chunk but the last (which are all the contents needs of the back matter): it is laid out
+    from folio 1 as soon as they are known.
+    """
+    results, first = _run(chunks, setup, cache, jobs, None, first_folio, front)
+    return results, first
+
+
+def _run(chunks, setup: Setup, cache: PartCache, jobs: int, progress, base: int, then=None):
+    """(the chunks' results, the result of ``then``'s chunk or None)."""
     setup_key = setup.key
     tick = progress or (lambda done, total: None)
-    if jobs <= 1 or len(chunks) < 2:
-        results = _body_serially(chunks, setup, setup_key, cache, tick, first_folio)
+    if jobs <= 1 or len(chunks) + (then is not None) < 2:
+        results = _body_serially(chunks, setup, setup_key, cache, tick, base)
+        extra = None
+        if then is not None:
+            extra = lay_out(then([r.page_count for r in results[:-1]]), setup, cache, 1, setup_key)
     else:
-        results = _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, first_folio)
+        results, extra = _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base, then)
     for chunk, result in zip(chunks, results, strict=True):
         cache.remember(setup_key, chunk, result.page_count)
-    return results
+    return results, extra
 
 
 def _task(chunk: Chunk, setup: Setup, cache: PartCache, first_folio, index=-1, base=1) -> _Task:
@@ -254,10 +276,13 @@ def _body_serially(chunks, setup, setup_key, cache: PartCache, tick, base) -> li
     return results
 
 
-def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base) -> list[ChunkResult]:
+def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base, then=None):
     """Chunks never laid out before start at once and learn their first folio from the
     others; the rest, whose page counts are known, are looked up in the cache (or laid out)
-    as soon as their first folio is known."""
+    as soon as their first folio is known. ``then(counts)``, when given, makes one more chunk
+    (first folio 1) once the page counts of all the chunks but the last are known.
+
+    Returns the chunks' results, and the result of ``then``'s chunk or None."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -266,19 +291,29 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base) -> list
     condition = multiprocessing.Condition()
     results: list[ChunkResult | None] = [None] * len(chunks)
     waiting = [i for i, count in enumerate(known) if count is not None]
+    extra: list = [then, None, None]  # the function, its chunk, the chunk's result
     if None in known:
         stylesheets(setup)  # parsed once here: the workers are forked with them
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)), initializer=_init_worker, initargs=(shared, condition)
+        max_workers=min(jobs, len(chunks) + (then is not None)),
+        initializer=_init_worker,
+        initargs=(shared, condition),
     ) as pool:
         running = {
             pool.submit(render_chunk, _task(c, setup, cache, None, i, base)): i
             for i, c in enumerate(chunks)
             if known[i] is None
         }
-        while running or waiting:
+        while running or waiting or extra[0]:
             with condition:
                 now = list(shared)
+            if extra[0] and all(count >= 0 for count in now[:-1]):
+                extra[1] = extra[0](now[:-1])
+                extra[0] = None
+                extra[2] = cache.get(cache.key(setup_key, extra[1], 1))
+                if extra[2] is None:
+                    stylesheets(setup)
+                    running[pool.submit(render_chunk, _task(extra[1], setup, cache, 1))] = -1
             for i in list(waiting):
                 if any(count < 0 for count in now[:i]):
                     continue
@@ -305,6 +340,9 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base) -> list
                                 shared[i] = _FAILED
                         condition.notify_all()
                     raise
+                if index < 0:
+                    extra[2] = cache.put(cache.key(setup_key, extra[1], 1), result)
+                    continue
                 key = cache.key(setup_key, chunks[index], result.first_folio)
                 results[index] = cache.put(key, result)
                 tick(sum(r is not None for r in results), len(chunks))
@@ -312,7 +350,7 @@ def _body_in_parallel(chunks, setup, setup_key, cache, jobs, tick, base) -> list
         if count is not None and result.page_count != count:
             # The chunks after it were numbered from the count of an earlier build.
             raise BuildError(f"the PDF's {chunk.name} changed length between layouts; build again")
-    return results
+    return results, extra[2]
 
 
 def lay_out(
