@@ -242,8 +242,7 @@ def render_back(
     chunk but the last (which are all the contents needs of the back matter): it is laid out
     from folio 1 as soon as they are known.
     """
-    results, first = _run(chunks, setup, cache, jobs, None, first_folio, front)
-    return results, first
+    return _run(chunks, setup, cache, jobs, None, first_folio, front)
 
 
 def _run(chunks, setup: Setup, cache: PartCache, jobs: int, progress, base: int, then=None):
