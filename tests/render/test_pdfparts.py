@@ -304,6 +304,26 @@ def test_split_cuts_front_parts_and_back_and_carries_the_part_on():
     assert "dcterms.modified" in front and "dcterms.modified" not in first + back
 
 
+def test_each_back_matter_section_is_a_chunk_of_its_own():
+    html = HTML.replace(
+        "</body>",
+        '<section class="index" id="index"><p>X 1</p></section>\n'
+        '<section class="colophon" id="colophon"><p>Sources</p></section></body>',
+    )
+    ids = ["glossary", "index", "colophon"]
+    chunks = split_html(html, ids)
+    back = [c for c in chunks if c.kind == "back"]
+    assert [c.name for c in back] == ["back-2", "back-3", "back-4"]
+    for chunk, doc_id in zip(back, ids, strict=True):
+        assert f'id="{doc_id}"' in chunk.html
+    # Each starts on a right-hand page, as in one document; only the last has no end page.
+    assert ['class="chunk-end"' in c.html for c in back] == [True, True, False]
+    # The one-document path keeps the back matter together.
+    joined = split_html(html, ids, joined=True)
+    assert [c.kind for c in joined] == ["front", "body", "back"]
+    assert all(f'id="{doc_id}"' in joined[-1].html for doc_id in ids)
+
+
 def test_split_without_a_body_start_is_an_error():
     from anthology.core.errors import BuildError
 

@@ -2,8 +2,9 @@
 
 WeasyPrint holds a whole document in memory and lays it out on one core. A long book is
 therefore cut at its top-level sections into chunks: the front matter (up to the contents),
-each part (a long one in several chunks of whole chapters) and the back matter. Each chunk
-is an HTML document of its own, laid out and written as a PDF in a worker process, and
+each part (a long one in several chunks of whole chapters) and each section of the back
+matter (glossary, index, colophon: they are laid out side by side too). Each chunk is an
+HTML document of its own, laid out and written as a PDF in a worker process, and
 ``join.join_parts`` makes one book of them. What one document would have done by itself:
 
 - **Folios run on.** A chunk's page count does not depend on the folio it starts at (every
@@ -52,7 +53,7 @@ from anthology.render.pdf.join import Bookmark, JoinResult, PageLabels, join_par
 from anthology.render.pdf.pagemap import starts_from_places
 from anthology.render.pdf.partcache import ChunkResult, PartCache
 from anthology.render.pdf.split import CHUNK_CHARS, Chunk, split_html, without_target_counters
-from anthology.render.pdf.workers import Setup, lay_out, render_body
+from anthology.render.pdf.workers import Setup, lay_out, render_back, render_body
 from anthology.render.rendered import PdfRendered
 
 
@@ -71,6 +72,7 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
         doc_ids=frozenset(epub_doc_ids(book)),
         shop=options.shop,
         bleed_mm=options.bleed_mm,
+        lang=book.language,
     )
     back_ids = [doc_id for doc_id, _ in book.back_matter]
     chunk_chars = renderer.chunk_chars or CHUNK_CHARS
@@ -125,8 +127,9 @@ def render_in_parts(renderer, book: Book, out: Path) -> PdfRendered:
 def _lay_out_all(book: Book, chunks, setup: Setup, cache: PartCache, jobs: int, progress=None):
     """The chunks laid out: the body first, then the back matter, the front matter last.
 
-    The back matter needs the body's pages (the glossary's and index's references); the
-    front matter needs every section's first folio (the contents).
+    The back matter needs the body's pages (the glossary's and index's references), and its
+    sections are laid out side by side as the body's chunks are; the front matter needs every
+    section's first folio (the contents).
     """
     body = [c for c in chunks() if c.kind == "body"]
     laid_out = render_body(body, setup, cache, jobs, progress)
@@ -137,13 +140,26 @@ def _lay_out_all(book: Book, chunks, setup: Setup, cache: PartCache, jobs: int, 
     pages = references(book, folio_of)
     back_folio = 1 + sum(result.page_count for result in laid_out)
     back = [c for c in chunks(pages) if c.kind == "back"]
-    if back:
-        laid_out.append(lay_out(back[0], setup, cache, back_folio))
-        for anchor, index in laid_out[-1].anchors.items():
-            folio_of.setdefault(anchor, back_folio + index)
-    folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
-    front = lay_out(chunks(pages, folios)[0], setup, cache, 1)
-    return [front, *laid_out]
+    back_ids = [doc_id for doc_id, _ in book.back_matter]
+
+    def front_matter(counts: list[int]) -> Chunk:
+        # Each back-matter section starts its chunk: its folio is the chunk's first.
+        folio = back_folio
+        for doc_id, count in zip(back_ids, [*counts, 0], strict=True):
+            folio_of.setdefault(doc_id, folio)
+            folio += count
+        folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
+        return chunks(pages, folios)[0]
+
+    if len(back) != len(back_ids):  # not a section to a chunk: the front waits for them all
+        results = render_body(back, setup, cache, jobs, first_folio=back_folio)
+        for result in results:
+            for anchor, index in result.anchors.items():
+                folio_of.setdefault(anchor, result.first_folio + index)
+        folios = {doc: str(folio_of.get(doc, "")) for doc in epub_doc_ids(book)}
+        return [lay_out(chunks(pages, folios)[0], setup, cache, 1), *laid_out, *results]
+    results, front = render_back(back, setup, cache, jobs, back_folio, front_matter)
+    return [front, *laid_out, *results]
 
 
 def _first_pages(results: list[ChunkResult]) -> list[int]:

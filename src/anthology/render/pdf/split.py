@@ -24,7 +24,7 @@ _ID = re.compile(r'\sid="([^"]+)"')
 class Chunk:
     """One separately laid-out document of the book."""
 
-    name: str  # "front", "body-1" …, "back"
+    name: str  # "front", "body-1" …, "back-8" …
     kind: str  # front | body | back
     html: str  # a whole HTML document
 
@@ -43,12 +43,14 @@ def split_html(
     """The print HTML cut into chunks: front matter, body (by part, by size), back matter.
 
     The front matter runs up to the element marked ``body-start``; the back matter starts
-    at the first section whose id is in ``back_ids``. Links to anchors in another chunk become
-    ``part_href`` links; every chunk but the last (and with ``even`` the last too) ends by
-    starting a right-hand page, so that it has an even number of pages.
+    at the first section whose id is in ``back_ids``, a chunk for each of those sections.
+    Links to anchors in another chunk become ``part_href`` links; every chunk but the last
+    (and with ``even`` the last too) ends by starting a right-hand page, so that it has an
+    even number of pages.
 
     ``joined``: the chunks' pages are to be made one WeasyPrint document again (which links
-    them by anchor itself): the body is one chunk, and links stay as they are.
+    them by anchor itself): the body is one chunk, the back matter one, and links stay as
+    they are.
     """
     import lxml.html
 
@@ -67,7 +69,13 @@ def split_html(
     else:
         groups += _body_groups(children[start:back], chunk_chars)
     if back < len(children):
-        groups.append(("back", children[back:], ""))
+        # Each back-matter section starts on a right-hand page, as a chapter does: apart from
+        # the one-document path, each is a chunk of its own, laid out beside the others.
+        cuts = [i for i in range(back, len(children)) if children[i].get("id") in back_ids]
+        if joined:
+            cuts = cuts[:1]
+        for begin, end in zip(cuts, [*cuts[1:], len(children)], strict=True):
+            groups.append(("back", children[begin:end], ""))
     for element in children:
         body.remove(element)
     head = root.find("head")
@@ -84,7 +92,7 @@ def split_html(
     for number, (kind, elements, css) in enumerate(groups):
         last = number == len(groups) - 1 and not even
         parts = [lxml.html.tostring(e, encoding="unicode") for e in elements]
-        name = f"body-{number}" if kind == "body" else kind
+        name = f"{kind}-{number}" if kind != "front" else kind
         head_html = front_head if kind == "front" else other_head
         document = _document(head_html, lang, parts, css, end=not last, direction=direction)
         chunks.append(Chunk(name, kind, document))
