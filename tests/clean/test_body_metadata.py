@@ -13,6 +13,7 @@ from anthology.clean.rules import default_rules
 from anthology.core.errors import SourceError
 from anthology.core.text import strip_tags
 from anthology.sources import Page
+from tests.pages import saved_page
 
 PROSE = "".join(
     f"<p>The council met in the old hall on a wet evening, and the vote, after a long debate "
@@ -30,13 +31,7 @@ def _page(body: str, head: str = HEAD) -> Page:
     text = (
         f"<html><head>{head}</head><body><article><h1>Tram vote</h1>{body}</article></body></html>"
     )
-    return Page(
-        path=Path("/nonexistent/sources/t.html"),
-        name="t.html",
-        shown="sources/t.html",
-        kind="html",
-        text=text,
-    )
+    return saved_page(text, "t.html")
 
 
 def _kept(body: str, head: str = HEAD) -> list[str]:

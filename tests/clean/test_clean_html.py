@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,7 @@ from anthology.core.model import Article, Figure
 from anthology.core.text import strip_tags
 from anthology.sources import Page, read_page
 from tests.allowlist import assert_allowlisted, inline_fragments
-from tests.pages import EDITION, EXPECTED, HTML
+from tests.pages import EDITION, EXPECTED, HTML, saved_page
 
 ARTICLES = sorted(name for name, case in EXPECTED.items() if "error" not in case)
 METADATA = ("title", "standfirst", "byline", "date", "publication", "url", "language")
@@ -25,13 +24,7 @@ METADATA = ("title", "standfirst", "byline", "date", "publication", "url", "lang
 
 def _page(name: str, text: str) -> Page:
     """A saved HTML page named ``name`` in an edition that is not on disk."""
-    return Page(
-        path=Path(f"/nonexistent/sources/{name}"),
-        name=name,
-        shown=f"sources/{name}",
-        kind="html",
-        text=text,
-    )
+    return saved_page(text, name)
 
 
 def _clean(name: str) -> Article:

@@ -11,7 +11,6 @@ a run in CI is repeatable; set ``derandomize=False`` in ``SETTINGS`` to explore 
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +25,7 @@ from anthology.core.errors import SourceError
 from anthology.core.model import Article, Figure, Heading, Paragraph, block_xhtml
 from anthology.sources import Page, decode
 from tests.allowlist import assert_allowlisted
+from tests.pages import saved_page
 
 RULES = default_rules()
 SETTINGS = settings(
@@ -34,8 +34,7 @@ SETTINGS = settings(
 
 
 def _page(text: str, kind: str = "html") -> Page:
-    name = "r.html" if kind == "html" else "r.txt"
-    return Page(Path("/nonexistent/sources") / name, name, f"sources/{name}", kind, text)
+    return saved_page(text, "r.html" if kind == "html" else "r.txt", kind)
 
 
 def as_html(article: Article) -> str:

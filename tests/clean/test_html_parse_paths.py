@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -22,6 +21,7 @@ from anthology.clean.rules import default_rules
 from anthology.config.edition import Edition
 from anthology.core.limits import Limits
 from anthology.sources import Page, read_page
+from tests.pages import saved_page
 from tests.paths import FIXTURES
 
 HTML = FIXTURES / "html"
@@ -49,13 +49,7 @@ PAGE = f"""<!DOCTYPE html>
 
 
 def _page(text: str) -> Page:
-    return Page(
-        path=Path("/nonexistent/sources/page.html"),
-        name="page.html",
-        shown="sources/page.html",
-        kind="html",
-        text=text,
-    )
+    return saved_page(text)
 
 
 def _words(element: etree._Element) -> list[str]:
